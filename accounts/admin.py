@@ -1,0 +1,202 @@
+"""Back office for staff users (email login) and their resource permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from core.admin_base import StockroomInline, StockroomModelAdmin, https_url_formfield
+
+from .models import AccessPermission, ApiKey, User
+from .services import api_key_revoke
+
+SHOPIFY_FIELDS = ("shopify_id", "shopify_updated_at", "admin_graphql_api_id")
+# What Shopify owns on a mirrored staff member (the seeds' Users fields); logging in here,
+# groups and permissions stay ours to manage.
+SHOPIFY_OWNED_USER_FIELDS = (
+    "email",
+    "first_name",
+    "last_name",
+    "url",
+    "im",
+    "screen_name",
+    "phone",
+    "account_owner",
+    "receive_announcements",
+    "bio",
+    "permissions",
+    "locale",
+    "user_type",
+    "tfa_enabled",
+)
+
+
+def _normalized_email(email: str) -> str:
+    """As the manager stores it: the whole address lower-cased."""
+    return BaseUserManager.normalize_email(email).lower()
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+    def clean_email(self) -> str:
+        return _normalized_email(self.cleaned_data["email"])
+
+
+class UserChangeForm(DjangoUserChangeForm):
+    url = forms.URLField(label="URL", required=False, assume_scheme="https")
+
+    class Meta:
+        model = User
+        fields = "__all__"
+        formfield_callback = https_url_formfield
+
+    def clean_email(self) -> str:
+        return _normalized_email(self.cleaned_data["email"])
+
+
+class AccessPermissionInline(StockroomInline):
+    """Permissions are ours to grant, also to staff members mirrored from Shopify."""
+
+    model = AccessPermission
+    fields = ("resource", "action", "scope", "created_at")
+    readonly_fields = ("created_at",)
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return admin.TabularInline.has_add_permission(self, request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return admin.TabularInline.get_readonly_fields(self, request, obj)
+
+
+@admin.register(User)
+class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    list_display = (
+        "email",
+        "first_name",
+        "last_name",
+        "user_type",
+        "account_owner",
+        "is_staff",
+        "is_active",
+    )
+    list_filter = ("user_type", "account_owner", "is_staff", "is_superuser", "is_active")
+    search_fields = ("email", "first_name", "last_name", "phone")
+    ordering = ("email",)
+    readonly_fields = (*SHOPIFY_FIELDS, "last_login", "date_joined", "updated_at")
+    inlines = (AccessPermissionInline,)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (
+            "Profile",
+            {
+                "fields": (
+                    ("first_name", "last_name"),
+                    "phone",
+                    "url",
+                    ("im", "screen_name"),
+                    "bio",
+                    "locale",
+                )
+            },
+        ),
+        (
+            "Shop account",
+            {
+                "fields": (
+                    "user_type",
+                    "account_owner",
+                    "receive_announcements",
+                    "tfa_enabled",
+                    "permissions",
+                )
+            },
+        ),
+        (
+            "Access",
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
+        ),
+        ("Important dates", {"fields": ("last_login", "date_joined", "updated_at")}),
+        ("Shopify", {"classes": ("collapse",), "fields": SHOPIFY_FIELDS}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "usable_password", "password1", "password2"),
+            },
+        ),
+        ("Profile", {"fields": (("first_name", "last_name"), "user_type")}),
+    )
+
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The add page is the short email + password step; permissions follow on the change page.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = tuple(self.readonly_fields)
+        if self.is_mirrored(obj):
+            return (*readonly, *SHOPIFY_OWNED_USER_FIELDS)
+        return readonly
+
+
+@admin.register(AccessPermission)
+class AccessPermissionAdmin(StockroomModelAdmin):
+    list_display = ("user", "resource", "action", "scope", "created_at")
+    list_filter = ("resource", "action", "scope")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "resource")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("created_at", "updated_at")
+    ordering = ("-created_at",)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(StockroomModelAdmin):
+    """Keys are created with `manage.py create_api_key` (the key is shown once); staff see and
+    revoke them here. Only a digest of each key is stored."""
+
+    list_display = ("name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at", "created_at")
+    search_fields = ("name", "prefix")
+    ordering = ("-created_at",)
+    readonly_fields = (
+        "prefix",
+        "key_digest",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "last_used_at",
+    )
+    fields = ("name", "scopes", "expires_at", "revoked_at", *readonly_fields)
+    actions = ["revoke_selected"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Revoke selected keys")
+    def revoke_selected(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for api_key in queryset:
+            api_key_revoke(api_key=api_key)

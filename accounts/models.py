@@ -1,0 +1,132 @@
+"""Staff users (the seeds' Users) and their resource permissions (the seeds' Permissions)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from core.models import ShopifyIdentityModel, TimestampedModel, choices_constraint
+
+from .choices import PermissionAction, PermissionResource, PermissionScope, UserType
+from .managers import UserManager
+
+
+class User(ShopifyIdentityModel, AbstractBaseUser, PermissionsMixin):
+    """A staff member or integrator account; the email address is the login."""
+
+    email = models.EmailField(unique=True)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    url = models.URLField(blank=True)
+    im = models.CharField("instant messaging handle", max_length=255, blank=True)
+    screen_name = models.CharField(max_length=255, blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    account_owner = models.BooleanField(default=False)
+    receive_announcements = models.BooleanField(default=True)
+    bio = models.TextField(blank=True)
+    permissions = models.JSONField(
+        default=list, blank=True, help_text="Shopify-style permission names held by the user."
+    )
+    locale = models.CharField(max_length=16, default="en")
+    user_type = models.CharField(max_length=16, choices=UserType.choices, default=UserType.REGULAR)
+    tfa_enabled = models.BooleanField("two-factor authentication enabled", default=False)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user_type"], name="accounts_user_type_idx"),
+            models.Index(fields=["account_owner"], name="accounts_user_owner_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            choices_constraint("user_type", UserType, "accounts_user_type_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+class AccessPermission(TimestampedModel):
+    """The seeds' Permissions: a user may perform `action` on `resource` within `scope`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_permissions"
+    )
+    resource = models.CharField(max_length=32, choices=PermissionResource.choices)
+    action = models.CharField(max_length=16, choices=PermissionAction.choices)
+    scope = models.CharField(
+        max_length=16, choices=PermissionScope.choices, default=PermissionScope.ALL
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["resource"], name="accounts_perm_resource_idx"),
+            models.Index(fields=["action"], name="accounts_perm_action_idx"),
+            models.Index(fields=["scope"], name="accounts_perm_scope_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "resource", "action", "scope"], name="accounts_perm_unique"
+            ),
+            choices_constraint("resource", PermissionResource, "accounts_perm_resource_valid"),
+            choices_constraint("action", PermissionAction, "accounts_perm_action_valid"),
+            choices_constraint("scope", PermissionScope, "accounts_perm_scope_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.resource} ({self.scope})"
+
+
+class ApiKey(TimestampedModel):
+    """A server-to-server credential. Only a SHA-256 digest of the key is stored; `prefix`
+    finds the row, the digest proves the key. Revoked or expired keys fail on the next request."""
+
+    name = models.CharField(max_length=255)
+    prefix = models.CharField(max_length=16, unique=True)
+    key_digest = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="api_keys",
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API key"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(key_digest__regex=r"^[0-9a-f]{64}$"),
+                name="accounts_apikey_digest_sha256",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

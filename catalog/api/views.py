@@ -1,0 +1,122 @@
+"""/api/v1/products (+ nested variants). Thin: services own writes, selectors own reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api.pagination import StockroomCursorPagination
+
+from .. import selectors, services
+from ..models import Product, ProductVariant
+from .filters import ProductFilterSet
+from .serializers import (
+    ProductInputSerializer,
+    ProductOutputSerializer,
+    ProductUpdateInputSerializer,
+    VariantInputSerializer,
+    VariantOutputSerializer,
+)
+
+
+class ProductViewSet(viewsets.ViewSet):
+    scope_family = "products"
+    filterset_class = ProductFilterSet
+    serializer_class = ProductOutputSerializer
+    queryset = Product.objects.none()
+
+    def get_queryset(self) -> Any:
+        return selectors.product_list(search=self.request.query_params.get("q"))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="Search title, vendor, tags, SKU")],
+        responses=ProductOutputSerializer(many=True),
+    )
+    def list(self, request: Request) -> Response:
+        queryset = DjangoFilterBackend().filter_queryset(request, self.get_queryset(), self)
+        paginator = StockroomCursorPagination()
+        page: Any = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response(ProductOutputSerializer(page, many=True).data)
+
+    @extend_schema(responses=ProductOutputSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        product = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(ProductOutputSerializer(product).data)
+
+    @extend_schema(request=ProductInputSerializer, responses={201: ProductOutputSerializer})
+    def create(self, request: Request) -> Response:
+        data = ProductInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product = services.product_create(data=data.validated_data, actor=request.user)
+        product = self.get_queryset().get(pk=product.pk)
+        return Response(ProductOutputSerializer(product).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProductUpdateInputSerializer, responses=ProductOutputSerializer)
+    def update(self, request: Request, pk: str) -> Response:
+        product = get_object_or_404(Product.objects.all(), pk=pk)
+        data = ProductUpdateInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.product_update(product=product, data=data.validated_data, actor=request.user)
+        return Response(ProductOutputSerializer(self.get_queryset().get(pk=pk)).data)
+
+    partial_update = update
+
+    def destroy(self, request: Request, pk: str) -> Response:
+        product = get_object_or_404(Product.objects.all(), pk=pk)
+        services.product_delete(product=product, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VariantViewSet(viewsets.ViewSet):
+    scope_family = "products"
+    serializer_class = VariantOutputSerializer
+    queryset = ProductVariant.objects.none()
+
+    def _product(self, product_pk: str) -> Product:
+        return get_object_or_404(Product.objects.all(), pk=product_pk)
+
+    @extend_schema(responses=VariantOutputSerializer(many=True))
+    def list(self, request: Request, product_pk: str) -> Response:
+        paginator = StockroomCursorPagination()
+        paginator.ordering = "position"
+        page: Any = paginator.paginate_queryset(
+            selectors.variant_list(product=self._product(product_pk)), request, view=self
+        )
+        return paginator.get_paginated_response(VariantOutputSerializer(page, many=True).data)
+
+    @extend_schema(responses=VariantOutputSerializer)
+    def retrieve(self, request: Request, product_pk: str, pk: str) -> Response:
+        variant = get_object_or_404(ProductVariant.objects.filter(product_id=product_pk), pk=pk)
+        return Response(VariantOutputSerializer(variant).data)
+
+    @extend_schema(request=VariantInputSerializer, responses={201: VariantOutputSerializer})
+    def create(self, request: Request, product_pk: str) -> Response:
+        data = VariantInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        variant = services.variant_create(
+            product=self._product(product_pk), data=data.validated_data, actor=request.user
+        )
+        return Response(VariantOutputSerializer(variant).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=VariantInputSerializer, responses=VariantOutputSerializer)
+    def update(self, request: Request, product_pk: str, pk: str) -> Response:
+        variant = get_object_or_404(ProductVariant.objects.filter(product_id=product_pk), pk=pk)
+        data = VariantInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        variant = services.variant_update(
+            variant=variant, data=data.validated_data, actor=request.user
+        )
+        return Response(VariantOutputSerializer(variant).data)
+
+    partial_update = update
+
+    def destroy(self, request: Request, product_pk: str, pk: str) -> Response:
+        variant = get_object_or_404(ProductVariant.objects.filter(product_id=product_pk), pk=pk)
+        services.variant_delete(variant=variant, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

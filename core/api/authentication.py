@@ -1,0 +1,45 @@
+"""API credentials: `X-API-Key` (header only, scoped) or a JWT bearer token (staff)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from accounts.models import ApiKey
+from accounts.services import api_key_authenticate
+
+
+class ApiKeyUser:
+    """The request.user of an API-key request: authenticated, not staff, scoped by its key."""
+
+    is_authenticated = True
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    is_anonymous = False
+    pk = None
+
+    def __init__(self, api_key: ApiKey) -> None:
+        self.api_key = api_key
+        self.email = f"api-key:{api_key.name}"
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    header = "HTTP_X_API_KEY"
+
+    def authenticate(self, request: Request) -> tuple[Any, ApiKey] | None:
+        key = request.META.get(self.header)
+        if not key:
+            return None
+        api_key = api_key_authenticate(key=key)
+        if api_key is None:
+            raise exceptions.AuthenticationFailed("Invalid, revoked or expired API key.")
+        return ApiKeyUser(api_key), api_key
+
+    def authenticate_header(self, request: Request) -> str:
+        return "X-API-Key"

@@ -1,0 +1,1 @@
+"""The Shopify connector's own state arrives with the Shopify connector issue."""
