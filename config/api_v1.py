@@ -14,5 +14,19 @@ token_views: dict[str, Any] = {
 urlpatterns = [
     path("auth/token", TokenObtainPairView.as_view(**token_views), name="auth-token"),
     path("auth/token/refresh", TokenRefreshView.as_view(**token_views), name="auth-refresh"),
-    path("", include("catalog.api.urls")),
+    *(
+        path("", include(f"{app}.api.urls"))
+        for app in (
+            "catalog",
+            "customers",
+            "orders",
+            "inventory",
+            "finance",
+            "shipping",
+            "b2b",
+            "markets",
+            "webhooks",
+            "core",
+        )
+    ),
 ]

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.pagination import StockroomCursorPagination
+from core.api.views import ResourceViewSet, order_parameter
 
 from .. import selectors, services
 from ..models import Product, ProductVariant
@@ -24,10 +23,18 @@ from .serializers import (
     VariantOutputSerializer,
 )
 
+PRODUCT_ORDERING = {
+    "createdAt": "created_at",
+    "updatedAt": "updated_at",
+    "publishedAt": "published_at",
+    "title": "title",
+}
 
-class ProductViewSet(viewsets.ViewSet):
+
+class ProductViewSet(ResourceViewSet):
     scope_family = "products"
     filterset_class = ProductFilterSet
+    ordering_fields = PRODUCT_ORDERING
     serializer_class = ProductOutputSerializer
     queryset = Product.objects.none()
 
@@ -35,14 +42,14 @@ class ProductViewSet(viewsets.ViewSet):
         return selectors.product_list(search=self.request.query_params.get("q"))
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="Search title, vendor, tags, SKU")],
+        parameters=[
+            OpenApiParameter("q", str, description="Search title, vendor, tags, SKU"),
+            order_parameter(PRODUCT_ORDERING),
+        ],
         responses=ProductOutputSerializer(many=True),
     )
     def list(self, request: Request) -> Response:
-        queryset = DjangoFilterBackend().filter_queryset(request, self.get_queryset(), self)
-        paginator = StockroomCursorPagination()
-        page: Any = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(ProductOutputSerializer(page, many=True).data)
+        return self.paginated_response(request, self.get_queryset(), ProductOutputSerializer)
 
     @extend_schema(responses=ProductOutputSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -73,7 +80,7 @@ class ProductViewSet(viewsets.ViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class VariantViewSet(viewsets.ViewSet):
+class VariantViewSet(ResourceViewSet):
     scope_family = "products"
     serializer_class = VariantOutputSerializer
     queryset = ProductVariant.objects.none()
@@ -83,12 +90,12 @@ class VariantViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=VariantOutputSerializer(many=True))
     def list(self, request: Request, product_pk: str) -> Response:
-        paginator = StockroomCursorPagination()
-        paginator.ordering = "position"
-        page: Any = paginator.paginate_queryset(
-            selectors.variant_list(product=self._product(product_pk)), request, view=self
+        return self.paginated_response(
+            request,
+            selectors.variant_list(product=self._product(product_pk)),
+            VariantOutputSerializer,
+            ordering=("position",),
         )
-        return paginator.get_paginated_response(VariantOutputSerializer(page, many=True).data)
 
     @extend_schema(responses=VariantOutputSerializer)
     def retrieve(self, request: Request, product_pk: str, pk: str) -> Response:

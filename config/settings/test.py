@@ -18,7 +18,10 @@ CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": f"stockroom-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
+        "KEY_PREFIX": (
+            f"stockroom-{DATABASES['default']['TEST']['NAME']}-"
+            f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        ),
         "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
     }
 }
