@@ -18,4 +18,5 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/v1/", include("config.api_v1")),
+    path("api/v2/", include("config.api_v2")),
 ]

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from .admin_base import StockroomModelAdmin
-from .models import Event, Shop
+from .models import Event, IdempotencyKey, Shop
 
 SHOPIFY_FIELDS = ("shopify_id", "shopify_updated_at", "admin_graphql_api_id")
 TIMESTAMP_FIELDS = ("created_at", "updated_at")
@@ -101,4 +101,21 @@ class EventAdmin(StockroomModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(StockroomModelAdmin):
+    """Stored first responses of `Idempotency-Key` POSTs (kept 24 hours): read-only."""
+
+    list_display = ("created_at", "credential", "key", "response_status")
+    list_filter = ("response_status",)
+    search_fields = ("=key", "=credential")
+    ordering = ("-created_at",)
+    exclude = ("response_body",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .choices import EventVerb, WeightUnit
 from .querysets import AllObjectsManager, SoftDeleteManager
@@ -193,3 +194,28 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_type} {self.subject_id} {self.verb}"
+
+
+class IdempotencyKey(models.Model):
+    """A POST's `Idempotency-Key`, per credential: the first response is replayed for 24 hours.
+
+    `response_status` is null while the first request is in flight."""
+
+    credential = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    request_digest = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.BinaryField(default=b"")
+    response_content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credential", "key"], name="idempotency_key_credential_key_uniq"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.credential} {self.key}"

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import models
 
-from .models import Event
+from .models import Event, IdempotencyKey
+
+IDEMPOTENCY_RETENTION = timedelta(hours=24)
 
 
 def event_record(
@@ -45,3 +48,10 @@ def _now() -> Any:
     from django.utils import timezone
 
     return timezone.now()
+
+
+def idempotency_keys_purge() -> int:
+    """Forget Idempotency-Keys older than the retention window; returns how many went."""
+    cutoff = _now() - IDEMPOTENCY_RETENTION
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,165 @@
+"""/api/v2/: the v1 resources with one documented difference — money is an object.
+
+v1: `"price": "19.99"`; v2: `"price": {"amount": "19.99", "currencyCode": "USD"}`, in responses
+and in request bodies. The currency of a money value is the `currency` of the nearest enclosing
+object that has one (an order and its lines), else the shop's currency (catalog prices). A v2
+request whose money object names another currency is refused. v1 stays unchanged: v2 views are
+the v1 views with this translation at the edges, and the schema documents v2 with `Money`.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.viewsets import ViewSet
+
+from core.models import Shop
+
+#: snake_case names of the money fields of the v2 resources.
+MONEY_FIELDS = frozenset(
+    {
+        "price",
+        "compare_at_price",
+        "total_price",
+        "subtotal_price",
+        "total_tax",
+        "total_discounts",
+        "total_line_items_price",
+        "total_shipping_price",
+        "total_outstanding",
+        "current_total_price",
+        "current_subtotal_price",
+        "current_total_tax",
+        "current_total_discounts",
+        "total_discount",
+        "amount",
+        "pre_tax_price",
+    }
+)
+MONEY_SCHEMA = {
+    "type": "object",
+    "required": ["amount", "currencyCode"],
+    "properties": {
+        "amount": {"type": "string", "format": "decimal", "pattern": r"^-?\d{0,12}(?:\.\d{0,2})?$"},
+        "currencyCode": {"type": "string", "minLength": 3, "maxLength": 3},
+    },
+}
+
+
+def shop_currency() -> str:
+    return Shop.objects.values_list("currency", flat=True).order_by("id").first() or "USD"
+
+
+def money_to_objects(data: Any, currency: str) -> Any:
+    if isinstance(data, list):
+        return [money_to_objects(item, currency) for item in data]
+    if not isinstance(data, dict):
+        return data
+    currency = data.get("currency") or currency
+    return {
+        key: (
+            {"amount": value, "currency_code": currency}
+            if key in MONEY_FIELDS and isinstance(value, str)
+            else money_to_objects(value, currency)
+        )
+        for key, value in data.items()
+    }
+
+
+def money_from_objects(data: Any, currency: str, path: str = "") -> Any:
+    if isinstance(data, list):
+        return [money_from_objects(item, currency, f"{path}{i}.") for i, item in enumerate(data)]
+    if not isinstance(data, dict):
+        return data
+    currency = data.get("currency") or currency
+    out = {}
+    for key, value in data.items():
+        if key in MONEY_FIELDS and value is not None:
+            out[key] = _amount(value, currency, f"{path}{key}")
+        else:
+            out[key] = money_from_objects(value, currency, f"{path}{key}.")
+    return out
+
+
+def _amount(value: Any, currency: str, field: str) -> Any:
+    if not isinstance(value, dict) or "amount" not in value:
+        raise ValidationError({field: ['A money object {"amount", "currencyCode"} is required.']})
+    given = value.get("currency_code", currency)
+    if given != currency:
+        raise ValidationError({field: [f"The currency must be {currency}, not {given}."]})
+    return value["amount"]
+
+
+class MoneyObjectsMixin:
+    """Mixed into a v1 view to make its v2 twin."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if request.method in {"POST", "PUT", "PATCH"} and isinstance(request.data, dict):
+            request._full_data = money_from_objects(request.data, shop_currency())  # type: ignore[attr-defined]
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        if response.status_code < 400 and response.data is not None:
+            response.data = money_to_objects(copy.deepcopy(response.data), shop_currency())
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+
+
+def v2(view: type[ViewSet]) -> type[ViewSet]:
+    """The v2 twin of a v1 view class."""
+    return type(f"{view.__name__}V2", (MoneyObjectsMixin, view), {})
+
+
+def document_v2_money(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: v2 operations reference `…V2` copies of their
+    components, in which every money field is a `Money` object."""
+    components = result.get("components", {}).get("schemas", {})
+    camel = {_camel(name) for name in MONEY_FIELDS}
+    copies: dict[str, str] = {}
+
+    def convert(schema: Any) -> Any:
+        if isinstance(schema, list):
+            return [convert(item) for item in schema]
+        if not isinstance(schema, dict):
+            return schema
+        out: dict[str, Any] = {}
+        for key, value in schema.items():
+            if key == "$ref" and isinstance(value, str):
+                out[key] = "#/components/schemas/" + v2_component(value.rsplit("/", 1)[1])
+            elif key == "properties":
+                out[key] = {
+                    name: (
+                        {"$ref": "#/components/schemas/Money"}
+                        if name in camel and prop.get("type") == "string"
+                        else convert(prop)
+                    )
+                    for name, prop in value.items()
+                }
+            else:
+                out[key] = convert(value)
+        return out
+
+    def v2_component(name: str) -> str:
+        if name not in components:
+            return name
+        if name not in copies:
+            copies[name] = f"{name}V2"
+            components[f"{name}V2"] = convert(components[name])
+        return copies[name]
+
+    for path, operations in result.get("paths", {}).items():
+        if path.startswith("/api/v2/"):
+            result["paths"][path] = convert(operations)
+    if copies:
+        components["Money"] = MONEY_SCHEMA
+    return result
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
