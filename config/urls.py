@@ -4,6 +4,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.views import health
 
+handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"
+
 admin.site.site_header = "Stockroom"
 admin.site.site_title = "Stockroom back office"
 admin.site.index_title = "Back office"

@@ -1,5 +1,7 @@
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as django_server_error
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -14,3 +16,20 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if status == 200 else "degraded", "database": database}, status=status
     )
+
+
+def _api_error(code: str, message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, "details": []}}, status=status)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A URL no route matches: the API's error format under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _api_error("NOT_FOUND", "Not found.", 404)
+    return page_not_found(request, exception or Http404())
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _api_error("INTERNAL_ERROR", "An unexpected error occurred.", 500)
+    return django_server_error(request)

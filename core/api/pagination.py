@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 
@@ -17,6 +19,12 @@ class StockroomCursorPagination(CursorPagination):
     page_size_query_param = "limit"
     max_page_size = 250
     ordering = "-id"
+
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({"cursor": ["Invalid cursor."]}) from None
 
     def get_paginated_response(self, data: Any) -> Response:
         next_url, previous_url = self.get_next_link(), self.get_previous_link()

@@ -134,7 +134,7 @@ def document_v2_money(result: dict[str, Any], generator: Any, **kwargs: Any) -> 
             elif key == "properties":
                 out[key] = {
                     name: (
-                        {"$ref": "#/components/schemas/Money"}
+                        money_schema(prop)
                         if name in camel and prop.get("type") == "string"
                         else convert(prop)
                     )
@@ -143,6 +143,10 @@ def document_v2_money(result: dict[str, Any], generator: Any, **kwargs: Any) -> 
             else:
                 out[key] = convert(value)
         return out
+
+    def money_schema(prop: dict[str, Any]) -> dict[str, Any]:
+        ref = {"$ref": "#/components/schemas/Money"}
+        return {"allOf": [ref], "nullable": True} if prop.get("nullable") else ref
 
     def v2_component(name: str) -> str:
         if name not in components:

@@ -21,6 +21,8 @@ from .pagination import StockroomCursorPagination
 
 class ResourceViewSet(viewsets.ViewSet):
     scope_family: ClassVar[str]
+    #: Read by drf-spectacular, so `many=True` responses are documented as cursor pages.
+    pagination_class = StockroomCursorPagination
     #: API sort name (camelCase) → model field; the id breaks ties so cursors stay stable.
     ordering_fields: ClassVar[dict[str, str]] = {}
     default_ordering: ClassVar[str] = "-id"
