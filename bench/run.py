@@ -2,10 +2,13 @@
 
     make bench                         # dataset "S" (10k products, 100k customers, 1M orders)
     BENCH_SIZE=XS make bench           # a quick run (1k products, 10k customers, 100k orders)
+    BENCH_REUSE=1 make bench           # keep the loaded database, rerun the timings only
+    BENCH_API=0 make bench             # skip the API workloads (bench/api.py)
 
 It (re)creates the PostgreSQL database `stockroom_bench` (BENCH_DATABASE_URL overrides), loads
-the dataset with `seed_demo`, then times admin changelist pages. Numbers go to stdout with the
-data size and the machine; copy them into bench/RESULTS.md.
+the dataset with `seed_demo`, times admin changelist pages, then runs the API workloads W1-W5
+against gunicorn and granian with wrk. Numbers go to stdout with the data size and the
+machine; copy them into bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -112,21 +115,28 @@ def main() -> None:
     size = SIZES[size_name]
     print(f"machine: {machine()}")
     print(f"dataset {size_name}: {size}")
-    recreate_database()
-    manage("migrate", "--noinput", "-v", "0")
-    seconds = manage(
-        "seed_demo",
-        "--products",
-        str(size["products"]),
-        "--customers",
-        str(size["customers"]),
-        "--orders",
-        str(size["orders"]),
-    )
-    print(f"seed_demo: {seconds:.1f} s (row counts and rows/s printed above)")
+    if os.environ.get("BENCH_REUSE") != "1":
+        recreate_database()
+        manage("migrate", "--noinput", "-v", "0")
+        seconds = manage(
+            "seed_demo",
+            "--products",
+            str(size["products"]),
+            "--customers",
+            str(size["customers"]),
+            "--orders",
+            str(size["orders"]),
+        )
+        print(f"seed_demo: {seconds:.1f} s (row counts and rows/s printed above)")
+    else:
+        manage("migrate", "--noinput", "-v", "0")
     print("admin page                                              median ms    p95 ms")
     for page, median, p95 in time_admin_pages():
-        print(f"{page:<55} {median:>9.1f} {p95:>9.1f}")
+        print(f"{page:<55} {median:>9.1f} {p95:>9.1f}", flush=True)
+    if os.environ.get("BENCH_API", "1") != "0":
+        from bench import api
+
+        api.main(DATABASE_URL)
 
 
 if __name__ == "__main__":
