@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -51,6 +52,9 @@ def api_key_create(*, name: str, scopes: list[str], actor: Any = None) -> tuple[
     return row, key
 
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 def api_key_authenticate(*, key: str) -> ApiKey | None:
     """The usable key matching `key`, or None (constant-time digest comparison)."""
     parts = key.split("_")
@@ -61,7 +65,10 @@ def api_key_authenticate(*, key: str) -> ApiKey | None:
         return None
     if not row.is_usable:
         return None
-    ApiKey.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if row.last_used_at is None or row.last_used_at < now - LAST_USED_RESOLUTION:
+        # At most one write a minute per key: a hot key is not a hot row.
+        ApiKey.objects.filter(pk=row.pk).update(last_used_at=now)
     return row
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +11,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from accounts.models import ApiKey, User
+from accounts.services import api_key_authenticate as api_key_authenticate_service
 from accounts.services import api_key_create, api_key_revoke
 from catalog.models import Product
 from tests.catalog.factories import ProductFactory
@@ -157,3 +159,20 @@ def test_create_api_key_refuses_unknown_scopes() -> None:
     with pytest.raises(CommandError, match="Unknown scope"):
         call_command("create_api_key", "--name", "erp", "--scopes", "read_everything")
     assert not ApiKey.objects.exists()
+
+
+@pytest.mark.django_db
+def test_last_use_is_recorded_at_most_once_a_minute(
+    django_assert_num_queries: Any,
+) -> None:
+    api_key, raw = api_key_create(name="t", scopes=["read_products"])
+    client = APIClient(HTTP_X_API_KEY=raw)
+    client.get("/api/v1/products")
+    api_key.refresh_from_db()
+    first_use = api_key.last_used_at
+
+    with django_assert_num_queries(1):  # the key lookup only: no write
+        assert api_key_authenticate_service(key=raw) == api_key
+    api_key.refresh_from_db()
+    assert first_use is not None
+    assert api_key.last_used_at == first_use
