@@ -41,6 +41,8 @@ class CustomerAddressOutputSerializer(serializers.ModelSerializer):
 
 class CustomerOutputSerializer(serializers.ModelSerializer):
     addresses = CustomerAddressOutputSerializer(many=True, read_only=True)
+    # Blank for a customer known by phone only, so not documented as format "email".
+    email = serializers.CharField(read_only=True)
 
     class Meta:
         model = Customer
