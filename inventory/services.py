@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Iterable
+from typing import Any
 
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest, Now
+from django.utils import timezone
+
+from core.errors import Conflict, ServiceError, ShopifyManaged
+from core.services import event_record, soft_delete
+
+from .choices import AdjustmentReason
 from .models import InventoryAdjustment, InventoryItem, InventoryLevel, Location
 
 
@@ -31,3 +41,687 @@ def inventory_item_create_for_variant(
                 note="Opening stock",
             )
     return item
+
+
+@transaction.atomic
+def inventory_items_create_for_variants(
+    *, specs: list[tuple[str, int, bool]]
+) -> list[InventoryItem]:
+    """inventory_item_create_for_variant for many variants at once, in a few bulk INSERTs:
+    one (sku, quantity, requires_shipping) per variant; the items come back in that order.
+    Rows are built positionally (Django's fast path for model instances)."""
+
+    def build(model: Any, rows: Iterable[dict[str, Any]]) -> list[Any]:
+        fields = model._meta.concrete_fields
+        template = [field.get_default() for field in fields]
+        index = {field.attname: n for n, field in enumerate(fields)}
+        built = []
+        for row in rows:
+            values = template.copy()
+            for name, value in row.items():
+                values[index[name]] = value
+            built.append(model(*values))
+        return built
+
+    items: list[InventoryItem] = InventoryItem.objects.bulk_create(
+        build(
+            InventoryItem,
+            ({"sku": s, "requires_shipping": r, "tracked": True} for s, _, r in specs),
+        )
+    )
+    location = Location.objects.filter(active=True).order_by("id").first()
+    if location is not None:
+        pairs = [(item.pk, q) for item, (_, q, _) in zip(items, specs, strict=True)]
+        InventoryLevel.objects.bulk_create(
+            build(
+                InventoryLevel,
+                (
+                    {
+                        "inventory_item_id": pk,
+                        "location_id": location.pk,
+                        "available": max(q, 0),
+                        "on_hand": max(q, 0),
+                    }
+                    for pk, q in pairs
+                ),
+            )
+        )
+        InventoryAdjustment.objects.bulk_create(
+            build(
+                InventoryAdjustment,
+                (
+                    {
+                        "inventory_item_id": pk,
+                        "location_id": location.pk,
+                        "quantity_delta": q,
+                        "reason": "received",
+                        "available_after": q,
+                        "note": "Opening stock",
+                    }
+                    for pk, q in pairs
+                    if q > 0
+                ),
+            )
+        )
+    return items
+
+
+# --- Stock primitives: reserve, release, ship, restock (used by orders) -------------------------
+#
+# Each takes the location, the (inventory_item_id, quantity) lines and a `reference` (stored as
+# the ledger row's reference_document_uri, e.g. "gid://stockroom/Order/123"). All lines change in
+# one transaction; the levels are locked with SELECT ... FOR UPDATE in inventory_item_id order so
+# concurrent orders cannot deadlock. Untracked items are skipped. Ledger reasons (the seed's enum):
+#   reserve  -> reservation_update, delta -q  (available -q, committed +q)
+#   release  -> reservation_update, delta +q  (available +q, committed -q)
+#   ship     -> movement_created,   delta -q  (on_hand -q, committed -q; available unchanged:
+#               the units leave the location, a stock movement out of it)
+#   restock  -> received,           delta +q  (available +q, on_hand +q; the level is created
+#               when missing: returned units are received back into stock)
+
+
+class InsufficientInventory(ServiceError):
+    status_code = 409
+    default_code = "INSUFFICIENT_INVENTORY"
+
+
+StockLines = list[tuple[int, int]]
+
+
+def _ledger_user(actor: Any) -> Any:
+    """The staff user of an adjustment; API keys and the system have none."""
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _stock_location(location_id: int) -> Location:
+    location = Location.all_objects.filter(pk=location_id).first()
+    if location is None:
+        raise ServiceError(
+            "Invalid input data",
+            details=[{"field": "locationId", "message": f"Location {location_id} does not exist."}],
+        )
+    return location
+
+
+def _stock_lines(lines: Iterable[tuple[int, int]]) -> tuple[list[tuple[int, int]], dict[int, bool]]:
+    """Validate the lines; return them with each item's `tracked` flag."""
+    checked = [(int(item_id), int(quantity)) for item_id, quantity in lines]
+    for index, (_, quantity) in enumerate(checked):
+        if quantity <= 0:
+            raise ServiceError(
+                "Invalid input data",
+                details=[{"field": f"lineItems.{index}.quantity", "message": "Must be positive."}],
+            )
+    tracked = dict(
+        InventoryItem.all_objects.filter(pk__in={i for i, _ in checked}).values_list(
+            "pk", "tracked"
+        )
+    )
+    for index, (item_id, _) in enumerate(checked):
+        if item_id not in tracked:
+            raise ServiceError(
+                "Invalid input data",
+                details=[
+                    {
+                        "field": f"lineItems.{index}.inventoryItemId",
+                        "message": f"Inventory item {item_id} does not exist.",
+                    }
+                ],
+            )
+    return checked, tracked
+
+
+def _lock_levels(
+    location_id: int, item_ids: Iterable[int], *, create_missing: bool = False
+) -> dict[int, InventoryLevel]:
+    """The levels of these items at the location, locked FOR UPDATE in item order."""
+    ids = sorted(set(item_ids))
+    if create_missing and ids:
+        InventoryLevel.objects.bulk_create(
+            [InventoryLevel(inventory_item_id=i, location_id=location_id) for i in ids],
+            ignore_conflicts=True,
+        )
+    levels = (
+        InventoryLevel.objects.select_for_update()
+        .filter(location_id=location_id, inventory_item_id__in=ids)
+        .order_by("inventory_item_id")
+    )
+    return {level.inventory_item_id: level for level in levels}
+
+
+def _below_threshold(level: InventoryLevel) -> bool:
+    return level.low_stock_threshold is not None and level.available <= level.low_stock_threshold
+
+
+def _record_low_stock(level: InventoryLevel, actor: Any) -> None:
+    event_record(
+        subject=level,
+        verb="low_stock",
+        actor=actor,
+        message=(
+            f"Inventory item {level.inventory_item_id} is low at location {level.location_id}: "
+            f"{level.available} available (threshold {level.low_stock_threshold})."
+        ),
+        arguments={
+            "inventory_item_id": level.inventory_item_id,
+            "location_id": level.location_id,
+            "available": level.available,
+            "low_stock_threshold": level.low_stock_threshold,
+        },
+    )
+
+
+def _apply(
+    *,
+    location_id: int,
+    lines: StockLines,
+    reference: str,
+    actor: Any,
+    changes: dict[str, int],
+    reason: str,
+    delta_sign: int,
+    create_missing: bool = False,
+    insufficient: str | None = None,
+) -> None:
+    """Apply `changes` (field -> sign) times each line's quantity to the locked levels."""
+    location = _stock_location(location_id)
+    checked, tracked = _stock_lines(lines)
+    counted = [(index, i, q) for index, (i, q) in enumerate(checked) if tracked[i]]
+    if not counted:
+        return
+    levels = _lock_levels(location_id, (i for _, i, _ in counted), create_missing=create_missing)
+    totals: dict[int, int] = {}
+    for _, item_id, quantity in counted:
+        totals[item_id] = totals.get(item_id, 0) + quantity
+    if insufficient is not None:
+        details = []
+        for index, item_id, _ in counted:
+            level = levels.get(item_id)
+            have = getattr(level, insufficient) if level is not None else 0
+            if have < totals[item_id]:
+                noun = "available" if insufficient == "available" else "committed"
+                details.append(
+                    {
+                        "field": f"lineItems.{index}.quantity",
+                        "message": f"Only {max(have, 0)} {noun} at {location.name}",
+                    }
+                )
+        if details:
+            if insufficient == "available":
+                raise InsufficientInventory("Not enough inventory.", details=details)
+            raise Conflict("Not enough committed inventory.", details=details)
+    user = _ledger_user(actor)
+    running = {item_id: levels[item_id].available for item_id in totals}
+    ledger = []
+    for _, item_id, quantity in counted:
+        running[item_id] += changes.get("available", 0) * quantity
+        ledger.append(
+            InventoryAdjustment(
+                inventory_item_id=item_id,
+                location_id=location_id,
+                quantity_delta=delta_sign * quantity,
+                reason=reason,
+                user=user,
+                available_after=running[item_id],
+                reference_document_uri=reference,
+            )
+        )
+    for item_id in sorted(totals):
+        level = levels[item_id]
+        quantity = totals[item_id]
+        InventoryLevel.objects.filter(pk=level.pk).update(
+            updated_at=Now(),
+            **{field: F(field) + sign * quantity for field, sign in changes.items()},
+        )
+        for field, sign in changes.items():
+            setattr(level, field, getattr(level, field) + sign * quantity)
+    InventoryAdjustment.objects.bulk_create(ledger)
+    if changes.get("available", 0) < 0:
+        for item_id in sorted(totals):
+            if _below_threshold(levels[item_id]):
+                _record_low_stock(levels[item_id], actor)
+
+
+@transaction.atomic
+def inventory_reserve(
+    *, location_id: int, lines: StockLines, reference: str, actor: Any = None
+) -> None:
+    """Commit stock to an order: available -= q, committed += q for every tracked line, or
+    nothing at all (InsufficientInventory, 409, per-line details) when any line lacks stock. A
+    missing level counts as 0 available. Records a low-stock Event for levels that fall to or
+    below their threshold."""
+    _apply(
+        location_id=location_id,
+        lines=lines,
+        reference=reference,
+        actor=actor,
+        changes={"available": -1, "committed": +1},
+        reason=AdjustmentReason.RESERVATION_UPDATE,
+        delta_sign=-1,
+        insufficient="available",
+    )
+
+
+@transaction.atomic
+def inventory_release(
+    *, location_id: int, lines: StockLines, reference: str, actor: Any = None
+) -> None:
+    """Give reserved stock back (order cancelled before fulfilment): committed -= q,
+    available += q. Refused (Conflict, 409) when less is committed than released."""
+    _apply(
+        location_id=location_id,
+        lines=lines,
+        reference=reference,
+        actor=actor,
+        changes={"available": +1, "committed": -1},
+        reason=AdjustmentReason.RESERVATION_UPDATE,
+        delta_sign=+1,
+        insufficient="committed",
+    )
+
+
+@transaction.atomic
+def inventory_ship(
+    *, location_id: int, lines: StockLines, reference: str, actor: Any = None
+) -> None:
+    """Fulfilment: the reserved units leave: committed -= q, on_hand -= q (available unchanged).
+    Ledger reason movement_created, delta -q. Refused (Conflict) when less is committed."""
+    _apply(
+        location_id=location_id,
+        lines=lines,
+        reference=reference,
+        actor=actor,
+        changes={"on_hand": -1, "committed": -1},
+        reason=AdjustmentReason.MOVEMENT_CREATED,
+        delta_sign=-1,
+        insufficient="committed",
+    )
+
+
+@transaction.atomic
+def inventory_restock(
+    *, location_id: int, lines: StockLines, reference: str, actor: Any = None
+) -> None:
+    """Refund restock: available += q, on_hand += q, creating the level when missing.
+    Ledger reason received, delta +q."""
+    _apply(
+        location_id=location_id,
+        lines=lines,
+        reference=reference,
+        actor=actor,
+        changes={"available": +1, "on_hand": +1},
+        reason=AdjustmentReason.RECEIVED,
+        delta_sign=+1,
+        create_missing=True,
+    )
+
+
+# --- The REST API's writes: items, levels (set / bulk set), adjustments, locations ---------------
+#
+# Rules: mirrored rows (shopify_id set) are changed in Shopify, never here (SHOPIFY_MANAGED), except
+# a level's low_stock_threshold, which only Stockroom has. A local level never goes below zero
+# available (the database's CheckConstraint): an adjustment that would is refused with 409
+# INSUFFICIENT_INVENTORY whatever its reason. Setting or adjusting `available` moves `on_hand` by
+# the same delta (floored at 0); each change is one ledger row, written in the transaction that
+# changes the locked level; a level left at or below its threshold records a low_stock Event.
+
+ITEM_FIELDS = (
+    "cost",
+    "currency",
+    "country_code_of_origin",
+    "province_code_of_origin",
+    "harmonized_system_code",
+    "country_harmonized_system_codes",
+    "tracked",
+    "requires_shipping",
+)
+LOCATION_FIELDS = (
+    "name",
+    "address1",
+    "address2",
+    "city",
+    "zip",
+    "province",
+    "country",
+    "phone",
+    "country_code",
+    "country_name",
+    "province_code",
+    "active",
+)
+MAX_BULK_LEVELS = 250
+
+
+def _refuse_mirrored(instance: Any, noun: str) -> None:
+    if instance.shopify_id is not None:
+        raise ShopifyManaged(f"This {noun} is managed by Shopify; change it there.")
+
+
+def _invalid(field: str, message: str) -> ServiceError:
+    return ServiceError("Invalid input data", details=[{"field": field, "message": message}])
+
+
+@transaction.atomic
+def inventory_item_update(
+    *, item: InventoryItem, data: dict[str, Any], actor: Any = None
+) -> InventoryItem:
+    """Cost, customs data, tracking and shipping of a local item (its SKU follows the variant)."""
+    item = InventoryItem.objects.select_for_update().get(pk=item.pk)
+    _refuse_mirrored(item, "inventory item")
+    fields = {k: data[k] for k in ITEM_FIELDS if k in data}
+    for key, value in fields.items():
+        setattr(item, key, value)
+    item.save()
+    event_record(subject=item, verb="update", actor=actor, arguments={"fields": sorted(fields)})
+    return item
+
+
+@transaction.atomic
+def inventory_level_update(
+    *, level: InventoryLevel, data: dict[str, Any], actor: Any = None
+) -> InventoryLevel:
+    """The level's low-stock threshold (Stockroom's own setting, so mirrored levels too)."""
+    level = InventoryLevel.objects.select_for_update().get(pk=level.pk)
+    if "low_stock_threshold" in data:
+        level.low_stock_threshold = data["low_stock_threshold"]
+        level.save(update_fields=["low_stock_threshold", "updated_at"])
+    event_record(
+        subject=level,
+        verb="update",
+        actor=actor,
+        arguments={"low_stock_threshold": level.low_stock_threshold},
+    )
+    return level
+
+
+def _stock_target(item_id: int, location_id: int, prefix: str = "") -> InventoryLevel:
+    """The locked level of a live local item at a live local location (created when missing)."""
+    item = InventoryItem.objects.filter(pk=item_id).first()
+    if item is None:
+        raise _invalid(f"{prefix}inventoryItemId", f"Inventory item {item_id} does not exist.")
+    location = Location.objects.filter(pk=location_id).first()
+    if location is None:
+        raise _invalid(f"{prefix}locationId", f"Location {location_id} does not exist.")
+    _refuse_mirrored(item, "inventory item")
+    _refuse_mirrored(location, "location")
+    InventoryLevel.objects.bulk_create(
+        [InventoryLevel(inventory_item_id=item_id, location_id=location_id)], ignore_conflicts=True
+    )
+    level = InventoryLevel.objects.select_for_update().get(
+        inventory_item_id=item_id, location_id=location_id
+    )
+    _refuse_mirrored(level, "inventory level")
+    return level
+
+
+def _level_change(
+    level: InventoryLevel,
+    *,
+    delta: int,
+    reason: str,
+    note: str,
+    reference: str,
+    actor: Any,
+) -> InventoryAdjustment:
+    """Move the locked level's available and on_hand by `delta`; one ledger row; events."""
+    after = level.available + delta
+    if after < 0:
+        raise InsufficientInventory(
+            "Not enough inventory.",
+            details=[
+                {
+                    "field": "quantityDelta",
+                    "message": f"Only {level.available} available; the change would leave {after}.",
+                }
+            ],
+        )
+    InventoryLevel.objects.filter(pk=level.pk).update(
+        available=F("available") + delta,
+        on_hand=Greatest(F("on_hand") + delta, Value(0)),
+        updated_at=Now(),
+    )
+    level.refresh_from_db()
+    adjustment = InventoryAdjustment.objects.create(
+        inventory_item_id=level.inventory_item_id,
+        location_id=level.location_id,
+        quantity_delta=delta,
+        reason=reason,
+        user=_ledger_user(actor),
+        note=note,
+        available_after=level.available,
+        reference_document_uri=reference,
+    )
+    event_record(
+        subject=level,
+        verb="adjusted",
+        actor=actor,
+        subject_object=adjustment,
+        arguments={"quantity_delta": delta, "reason": reason, "available": level.available},
+    )
+    if delta < 0 and _below_threshold(level):
+        _record_low_stock(level, actor)
+    return adjustment
+
+
+@transaction.atomic
+def inventory_adjustment_create(
+    *,
+    inventory_item_id: int,
+    location_id: int,
+    quantity_delta: int,
+    reason: str,
+    note: str = "",
+    reference_document_uri: str = "",
+    actor: Any = None,
+) -> InventoryAdjustment:
+    """Append a ledger row and move the level by `quantity_delta` (never below 0 available)."""
+    if quantity_delta == 0:
+        raise _invalid("quantityDelta", "Must not be zero.")
+    level = _stock_target(inventory_item_id, location_id)
+    return _level_change(
+        level,
+        delta=quantity_delta,
+        reason=reason,
+        note=note,
+        reference=reference_document_uri,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def inventory_level_set(
+    *,
+    inventory_item_id: int,
+    location_id: int,
+    available: int,
+    reason: str,
+    note: str = "",
+    reference_document_uri: str = "",
+    actor: Any = None,
+) -> InventoryLevel:
+    """Set the absolute available quantity; the difference goes to the ledger (none if equal)."""
+    if available < 0:
+        raise _invalid("available", "Must be at least 0.")
+    level = _stock_target(inventory_item_id, location_id)
+    delta = available - level.available
+    if delta:
+        _level_change(
+            level,
+            delta=delta,
+            reason=reason,
+            note=note,
+            reference=reference_document_uri,
+            actor=actor,
+        )
+    return level
+
+
+@transaction.atomic
+def inventory_level_bulk_set(
+    *, levels: list[dict[str, Any]], actor: Any = None
+) -> list[InventoryLevel]:
+    """Set up to 250 absolute quantities, all or nothing, in a fixed number of queries.
+
+    Each row: inventory_item_id, location_id, available (>= 0), reason, optional note and
+    reference_document_uri. Errors name the row ("levels.3.locationId"). The ledger rows are
+    the audit trail (one per changed level); low_stock Events for levels that fell to their
+    threshold."""
+    if len(levels) > MAX_BULK_LEVELS:
+        raise _invalid("levels", f"At most {MAX_BULK_LEVELS} levels per request.")
+    keys = [(int(r["inventory_item_id"]), int(r["location_id"])) for r in levels]
+    items = dict(
+        InventoryItem.objects.filter(pk__in={i for i, _ in keys}).values_list("pk", "shopify_id")
+    )
+    locations = dict(
+        Location.objects.filter(pk__in={loc for _, loc in keys}).values_list("pk", "shopify_id")
+    )
+    errors: list[dict[str, str]] = []
+    first: dict[tuple[int, int], int] = {}
+    for n, ((item_id, location_id), row) in enumerate(zip(keys, levels, strict=True)):
+        if (item_id, location_id) in first:
+            errors.append(
+                {
+                    "field": f"levels.{n}.inventoryItemId",
+                    "message": f"Repeats levels.{first[(item_id, location_id)]}.",
+                }
+            )
+        first.setdefault((item_id, location_id), n)
+        if item_id not in items:
+            errors.append(
+                {
+                    "field": f"levels.{n}.inventoryItemId",
+                    "message": f"Inventory item {item_id} does not exist.",
+                }
+            )
+        if location_id not in locations:
+            errors.append(
+                {
+                    "field": f"levels.{n}.locationId",
+                    "message": f"Location {location_id} does not exist.",
+                }
+            )
+        if row["available"] < 0:
+            errors.append({"field": f"levels.{n}.available", "message": "Must be at least 0."})
+    if errors:
+        raise ServiceError("Invalid input data", details=errors)
+    if not keys:
+        return []
+    mirrored = [
+        {"field": f"levels.{n}", "message": "Managed by Shopify; change it there."}
+        for n, (item_id, location_id) in enumerate(keys)
+        if items[item_id] is not None or locations[location_id] is not None
+    ]
+    if mirrored:
+        raise ShopifyManaged("These levels are managed by Shopify.", details=mirrored)
+    InventoryLevel.objects.bulk_create(
+        [InventoryLevel(inventory_item_id=i, location_id=loc) for i, loc in keys],
+        ignore_conflicts=True,
+    )
+    match = Q()
+    for item_id, location_id in keys:
+        match |= Q(inventory_item_id=item_id, location_id=location_id)
+    locked = {
+        (level.inventory_item_id, level.location_id): level
+        for level in InventoryLevel.objects.select_for_update().filter(match).order_by("pk")
+    }
+    mirrored = [
+        {"field": f"levels.{n}", "message": "Managed by Shopify; change it there."}
+        for n, key in enumerate(keys)
+        if locked[key].shopify_id is not None
+    ]
+    if mirrored:
+        raise ShopifyManaged("These levels are managed by Shopify.", details=mirrored)
+    user, now = _ledger_user(actor), timezone.now()
+    changed: list[InventoryLevel] = []
+    ledger: list[InventoryAdjustment] = []
+    fallen: list[InventoryLevel] = []
+    for key, row in zip(keys, levels, strict=True):
+        level = locked[key]
+        delta = row["available"] - level.available
+        if not delta:
+            continue
+        level.available = row["available"]
+        level.on_hand = max(level.on_hand + delta, 0)
+        level.updated_at = now
+        changed.append(level)
+        if delta < 0 and _below_threshold(level):
+            fallen.append(level)
+        ledger.append(
+            InventoryAdjustment(
+                inventory_item_id=key[0],
+                location_id=key[1],
+                quantity_delta=delta,
+                reason=row["reason"],
+                user=user,
+                note=row.get("note", ""),
+                available_after=level.available,
+                reference_document_uri=row.get("reference_document_uri", ""),
+            )
+        )
+    InventoryLevel.objects.bulk_update(changed, ["available", "on_hand", "updated_at"])
+    InventoryAdjustment.objects.bulk_create(ledger)
+    for level in fallen:
+        _record_low_stock(level, actor)
+    return [locked[key] for key in keys]
+
+
+def _check_location_address(location: Location) -> None:
+    """The seed's address validation: a street address needs its city and country."""
+    if location.address1:
+        missing = [
+            {"field": field, "message": "Required with a street address (address1)."}
+            for field, value in (("city", location.city), ("countryCode", location.country_code))
+            if not value
+        ]
+        if missing:
+            raise ServiceError("Invalid input data", details=missing)
+
+
+def _location_save(location: Location) -> None:
+    try:
+        with transaction.atomic():
+            location.save()
+    except IntegrityError as exc:
+        if "inventory_location_name_ci_unique" in str(exc):
+            raise Conflict(
+                "Location name already in use.",
+                details=[{"field": "name", "message": "A location with this name exists."}],
+            ) from exc
+        raise
+
+
+@transaction.atomic
+def location_create(*, data: dict[str, Any], actor: Any = None) -> Location:
+    location = Location(**{k: data[k] for k in LOCATION_FIELDS if k in data})
+    _check_location_address(location)
+    _location_save(location)
+    event_record(subject=location, verb="create", actor=actor)
+    return location
+
+
+@transaction.atomic
+def location_update(*, location: Location, data: dict[str, Any], actor: Any = None) -> Location:
+    location = Location.objects.select_for_update().get(pk=location.pk)
+    _refuse_mirrored(location, "location")
+    fields = {k: data[k] for k in LOCATION_FIELDS if k in data}
+    for key, value in fields.items():
+        setattr(location, key, value)
+    _check_location_address(location)
+    _location_save(location)
+    event_record(subject=location, verb="update", actor=actor, arguments={"fields": sorted(fields)})
+    return location
+
+
+@transaction.atomic
+def location_delete(*, location: Location, actor: Any = None) -> None:
+    """Soft delete an empty location; one that holds stock is deactivated instead (409)."""
+    location = Location.objects.select_for_update().get(pk=location.pk)
+    _refuse_mirrored(location, "location")
+    stock = ~Q(available=0) | ~Q(on_hand=0) | ~Q(committed=0) | ~Q(incoming=0) | ~Q(reserved=0)
+    if InventoryLevel.objects.filter(stock, location=location).exists():
+        raise Conflict(
+            "This location holds stock; deactivate it (active: false) instead of deleting it.",
+            details=[{"field": "", "message": "Inventory levels at this location are not zero."}],
+        )
+    soft_delete(instance=location)
+    event_record(subject=location, verb="destroy", actor=actor)
