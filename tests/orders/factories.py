@@ -11,6 +11,8 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from catalog.models import ProductVariant
+from inventory.models import Location
 from orders.choices import FulfillmentStatus
 from orders.models import (
     AbandonedCheckout,
@@ -25,6 +27,8 @@ from orders.models import (
     Refund,
     RefundLineItem,
 )
+from tests.catalog.factories import ProductVariantFactory
+from tests.inventory.factories import InventoryItemFactory, InventoryLevelFactory
 
 
 class OrderFactory(DjangoModelFactory[Order]):
@@ -151,3 +155,22 @@ class AbandonedCheckoutLineItemFactory(DjangoModelFactory[AbandonedCheckoutLineI
     sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
     quantity = 1
     price = Decimal("10.00")
+
+
+def stocked_variant(
+    *,
+    location: Location,
+    available: int = 10,
+    price: str = "10.00",
+    grams: int = 500,
+    taxable: bool = True,
+) -> ProductVariant:
+    """An active product's variant with a tracked inventory item holding `available` units
+    (on hand too) at `location`."""
+    item = InventoryItemFactory.create()
+    InventoryLevelFactory.create(
+        inventory_item=item, location=location, available=available, on_hand=available, committed=0
+    )
+    return ProductVariantFactory.create(
+        inventory_item=item, price=Decimal(price), grams=grams, taxable=taxable
+    )
