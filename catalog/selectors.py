@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from decimal import Decimal
+from typing import Any
 
-from .models import Product, ProductOption, ProductVariant
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from .choices import CollectionType
+from .models import (
+    Collection,
+    CollectionProduct,
+    Metafield,
+    MetafieldDefinition,
+    Product,
+    ProductOption,
+    ProductTag,
+    ProductVariant,
+    SellingPlan,
+    SellingPlanGroup,
+)
 
 
 def product_list(*, search: str | None = None) -> QuerySet[Product]:
@@ -24,3 +39,124 @@ def product_list(*, search: str | None = None) -> QuerySet[Product]:
 
 def variant_list(*, product: Product) -> QuerySet[ProductVariant]:
     return ProductVariant.objects.filter(product=product)
+
+
+def _products_prefetched() -> QuerySet[Product]:
+    return product_list()
+
+
+def collection_list(*, smart: bool, search: str | None = None) -> QuerySet[Collection]:
+    kind = CollectionType.SMART if smart else CollectionType.CUSTOM
+    collections = Collection.objects.filter(collection_type=kind)
+    if search:
+        collections = collections.filter(Q(title__icontains=search) | Q(handle__icontains=search))
+    return collections
+
+
+def collection_products(*, collection: Collection) -> QuerySet[Product]:
+    """The products of a custom collection, with their `collection_position`."""
+    memberships = CollectionProduct.objects.filter(collection=collection)
+    position = memberships.filter(product=OuterRef("pk")).values("position")[:1]
+    return (
+        _products_prefetched()
+        .filter(pk__in=memberships.values("product_id"))
+        .annotate(collection_position=Subquery(position))
+    )
+
+
+TEXT_COLUMNS = {"title": "title", "type": "product_type", "vendor": "vendor"}
+VARIANT_COLUMNS = {
+    "variant_price": "price",
+    "variant_compare_at_price": "compare_at_price",
+    "variant_weight": "weight",
+    "variant_inventory": "inventory_quantity",
+    "variant_title": "title",
+}
+LOOKUPS = {
+    "equals": "iexact",
+    "not_equals": "iexact",
+    "starts_with": "istartswith",
+    "ends_with": "iendswith",
+    "contains": "icontains",
+    "not_contains": "icontains",
+    "greater_than": "gt",
+    "less_than": "lt",
+}
+NEGATED = frozenset({"not_equals", "not_contains"})
+NUMERIC = frozenset({"variant_price", "variant_compare_at_price", "variant_weight"})
+
+
+def smart_collection_rule_q(rule: dict[str, Any]) -> Q:
+    """One rule as a filter on products. Tag and variant rules hold when some tag (variant)
+    meets the condition; their negated relations hold when none does."""
+    column, relation = rule["column"], rule["relation"]
+    negated = relation in NEGATED
+    lookup = LOOKUPS[relation]
+    condition: Any = rule["condition"]
+    if column in NUMERIC:
+        condition, lookup = Decimal(condition), "exact" if lookup == "iexact" else lookup
+    elif column == "variant_inventory":
+        condition, lookup = int(Decimal(condition)), "exact" if lookup == "iexact" else lookup
+    if column in TEXT_COLUMNS:
+        q = Q(**{f"{TEXT_COLUMNS[column]}__{lookup}": condition})
+        return ~q if negated else q
+    if column == "tag":
+        related: QuerySet[Any] = ProductTag.objects.filter(
+            product=OuterRef("pk"), **{f"tag__{lookup}": condition}
+        )
+    else:
+        related = ProductVariant.objects.filter(
+            product=OuterRef("pk"), **{f"{VARIANT_COLUMNS[column]}__{lookup}": condition}
+        )
+    exists = Exists(related)
+    return ~Q(exists) if negated else Q(exists)
+
+
+SMART_ORDERING = {
+    "alpha-asc": ("title", "id"),
+    "alpha-desc": ("-title", "-id"),
+    "created": ("created_at", "id"),
+    "created-desc": ("-created_at", "-id"),
+}
+
+
+def smart_collection_products(*, collection: Collection) -> QuerySet[Product]:
+    """The local products that meet the collection's rules (all of them, or any when
+    `disjunctive`)."""
+    rules = [smart_collection_rule_q(rule) for rule in collection.rules or []]
+    if not rules:
+        return Product.objects.none()
+    combined = rules[0]
+    for q in rules[1:]:
+        combined = combined | q if collection.disjunctive else combined & q
+    return _products_prefetched().filter(combined)
+
+
+def smart_collection_ordering(*, collection: Collection) -> tuple[str, ...]:
+    return SMART_ORDERING.get(collection.sort_order, ("-id",))
+
+
+def metafield_definition_list(*, search: str | None = None) -> QuerySet[MetafieldDefinition]:
+    definitions = MetafieldDefinition.objects.all()
+    if search:
+        definitions = definitions.filter(Q(name__icontains=search) | Q(key__icontains=search))
+    return definitions
+
+
+def metafield_list() -> QuerySet[Metafield]:
+    return Metafield.objects.all()
+
+
+def selling_plan_group_list(*, search: str | None = None) -> QuerySet[SellingPlanGroup]:
+    groups = SellingPlanGroup.objects.prefetch_related(
+        Prefetch("selling_plans", queryset=SellingPlan.objects.order_by("position", "id")),
+        Prefetch("products", queryset=Product.objects.only("id")),
+        Prefetch("variants", queryset=ProductVariant.objects.only("id")),
+    )
+    if search:
+        groups = groups.filter(Q(name__icontains=search) | Q(merchant_code__icontains=search))
+    return groups
+
+
+def selling_plan_list(*, group: SellingPlanGroup) -> QuerySet[SellingPlan]:
+    return SellingPlan.objects.filter(group=group)

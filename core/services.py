@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
-from .models import Event, IdempotencyKey
+from .errors import Conflict, ShopifyManaged
+from .models import Event, IdempotencyKey, Shop
 
 IDEMPOTENCY_RETENTION = timedelta(hours=24)
 
@@ -55,3 +56,55 @@ def idempotency_keys_purge() -> int:
     cutoff = _now() - IDEMPOTENCY_RETENTION
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+# Shop settings a merchant edits here; the rest of the row is Shopify's (plan, eligibility...).
+SHOP_EDITABLE_FIELDS = (
+    "name",
+    "email",
+    "domain",
+    "province",
+    "country",
+    "address1",
+    "address2",
+    "city",
+    "zip",
+    "phone",
+    "latitude",
+    "longitude",
+    "primary_locale",
+    "primary_location_id",
+    "currency",
+    "iana_timezone",
+    "money_format",
+    "money_with_currency_format",
+    "money_in_emails_format",
+    "money_with_currency_in_emails_format",
+    "weight_unit",
+    "province_code",
+    "taxes_included",
+    "tax_shipping",
+    "county_taxes",
+    "enabled_presentment_currencies",
+)
+
+
+@transaction.atomic
+def shop_update(*, shop: Shop, data: dict[str, Any], actor: Any = None) -> Shop:
+    """Change the shop's settings. A shop mirrored from Shopify is edited in Shopify."""
+    shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    if shop.shopify_id is not None:
+        raise ShopifyManaged("This shop is managed by Shopify; change its settings there.")
+    changes = {key: data[key] for key in SHOP_EDITABLE_FIELDS if key in data}
+    for key, value in changes.items():
+        setattr(shop, key, value)
+    try:
+        with transaction.atomic():
+            shop.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            "Another shop uses this domain.",
+            details=[{"field": "domain", "message": "Must be unique."}],
+        ) from exc
+    event_record(subject=shop, verb="update", actor=actor, arguments={"fields": sorted(changes)})
+    return shop

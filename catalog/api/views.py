@@ -16,9 +16,11 @@ from .. import selectors, services
 from ..models import Product, ProductVariant
 from .filters import ProductFilterSet
 from .serializers import (
+    ProductBulkInputSerializer,
     ProductInputSerializer,
     ProductOutputSerializer,
     ProductUpdateInputSerializer,
+    VariantBulkInputSerializer,
     VariantInputSerializer,
     VariantOutputSerializer,
 )
@@ -127,3 +129,39 @@ class VariantViewSet(ResourceViewSet):
         variant = get_object_or_404(ProductVariant.objects.filter(product_id=product_pk), pk=pk)
         services.variant_delete(variant=variant, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProductBulkViewSet(ResourceViewSet):
+    """POST /products/bulk and /products/{id}/variants/bulk: all or nothing."""
+
+    scope_family = "products"
+    serializer_class = ProductOutputSerializer
+    queryset = Product.objects.none()
+
+    @extend_schema(
+        request=ProductBulkInputSerializer, responses={201: ProductOutputSerializer(many=True)}
+    )
+    def create_products(self, request: Request) -> Response:
+        data = ProductBulkInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        products = services.product_bulk_create(
+            items=data.validated_data["products"], actor=request.user
+        )
+        created = selectors.product_list().filter(pk__in=[p.pk for p in products]).order_by("id")
+        return Response(
+            ProductOutputSerializer(created, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        request=VariantBulkInputSerializer, responses={201: VariantOutputSerializer(many=True)}
+    )
+    def create_variants(self, request: Request, product_pk: str) -> Response:
+        product = get_object_or_404(Product.objects.all(), pk=product_pk)
+        data = VariantBulkInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        variants = services.variant_bulk_create(
+            product=product, items=data.validated_data["variants"], actor=request.user
+        )
+        return Response(
+            VariantOutputSerializer(variants, many=True).data, status=status.HTTP_201_CREATED
+        )
