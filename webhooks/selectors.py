@@ -1,0 +1,22 @@
+"""Reads of webhooks, as querysets whose list query count does not grow with the rows."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import WebhookDelivery, WebhookSubscription
+
+
+def webhook_subscription_list(*, search: str | None = None) -> QuerySet[WebhookSubscription]:
+    subscriptions = WebhookSubscription.objects.all()
+    if search:
+        subscriptions = subscriptions.filter(
+            Q(topic__icontains=search) | Q(address__icontains=search)
+        )
+    return subscriptions
+
+
+def webhook_delivery_list(*, subscription: WebhookSubscription) -> QuerySet[WebhookDelivery]:
+    """The deliveries recorded for the subscription's topic (deliveries carry the topic, not a
+    subscription key: Shopify sends one delivery per topic and address)."""
+    return WebhookDelivery.objects.filter(topic=subscription.topic)
