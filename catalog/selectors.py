@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from .choices import CollectionType
 from .models import (
@@ -22,19 +22,133 @@ from .models import (
 )
 
 
+def _product_search(products: QuerySet[Product], search: str | None) -> QuerySet[Product]:
+    """`?q=`: a substring of the title, vendor or tags (pg_trgm GIN indexes on PostgreSQL), or a
+    variant's exact SKU (case-insensitive, an expression index). A semi-join, not DISTINCT."""
+    if not search:
+        return products
+    skus = ProductVariant.objects.filter(sku__iexact=search).values("product_id")
+    return products.filter(
+        Q(title__icontains=search)
+        | Q(vendor__icontains=search)
+        | Q(tags__icontains=search)
+        | Q(pk__in=skus)
+    )
+
+
 def product_list(*, search: str | None = None) -> QuerySet[Product]:
     products = Product.objects.prefetch_related(
         Prefetch("variants", queryset=ProductVariant.objects.order_by("position")),
         Prefetch("options", queryset=ProductOption.objects.order_by("position")),
     )
-    if search:
-        products = products.filter(
-            Q(title__icontains=search)
-            | Q(vendor__icontains=search)
-            | Q(tags__icontains=search)
-            | Q(variants__sku__iexact=search)
-        ).distinct()
-    return products
+    return _product_search(products, search)
+
+
+# --- The hot read path: rows, not model instances --------------------------------------------
+#
+# The product list and detail are the busiest reads of the API. They are read as `.values()`
+# rows (the columns the response shows) and serialised by orjson: no model instances, no
+# serializer fields. The queries do not depend on the number of variants: one for the page, one
+# aggregate for the variant summaries, one for the options (detail: product, options, variants).
+
+PRODUCT_FIELDS = (
+    "id",
+    "title",
+    "body_html",
+    "vendor",
+    "product_type",
+    "handle",
+    "status",
+    "tags",
+    "published_at",
+    "published_scope",
+    "template_suffix",
+    "seo_title",
+    "seo_description",
+    "created_at",
+    "updated_at",
+    "admin_graphql_api_id",
+    "shopify_id",
+)
+VARIANT_FIELDS = (
+    "id",
+    "title",
+    "price",
+    "compare_at_price",
+    "sku",
+    "barcode",
+    "position",
+    "option1",
+    "option2",
+    "option3",
+    "taxable",
+    "requires_shipping",
+    "grams",
+    "weight",
+    "weight_unit",
+    "inventory_policy",
+    "inventory_management",
+    "inventory_quantity",
+    "inventory_item",
+    "created_at",
+    "updated_at",
+)
+OPTION_FIELDS = ("id", "name", "position", "values")
+
+
+def product_rows(*, search: str | None = None) -> QuerySet[Product, dict[str, Any]]:
+    """The products as rows of PRODUCT_FIELDS (filter, order and paginate them as a queryset)."""
+    return _product_search(Product.objects.all(), search).values(*PRODUCT_FIELDS)
+
+
+def _options_by_product(product_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    options: dict[int, list[dict[str, Any]]] = {pk: [] for pk in product_ids}
+    rows = (
+        ProductOption.objects.filter(product_id__in=product_ids)
+        .order_by("product_id", "position")
+        .values("product_id", *OPTION_FIELDS)
+    )
+    for row in rows:
+        options[row.pop("product_id")].append(row)
+    return options
+
+
+def product_rows_with_summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each product row with its options and a `variant_summary` (count, lowest and highest
+    price, total inventory) — two queries for the whole page."""
+    ids = [row["id"] for row in rows]
+    options = _options_by_product(ids)
+    summaries = {
+        summary.pop("product_id"): summary
+        for summary in ProductVariant.objects.filter(product_id__in=ids)
+        .order_by()
+        .values("product_id")
+        .annotate(
+            count=Count("id"),
+            price_min=Min("price"),
+            price_max=Max("price"),
+            inventory_quantity=Sum("inventory_quantity"),
+        )
+    }
+    empty = {"count": 0, "price_min": None, "price_max": None, "inventory_quantity": 0}
+    return [
+        {**row, "options": options[row["id"]], "variant_summary": summaries.get(row["id"], empty)}
+        for row in rows
+    ]
+
+
+def product_detail_row(*, product_id: int) -> dict[str, Any] | None:
+    """One product with its options and every variant (by position), in three queries."""
+    row = Product.objects.filter(pk=product_id).values(*PRODUCT_FIELDS).first()
+    if row is None:
+        return None
+    variants = (
+        ProductVariant.objects.filter(product_id=product_id)
+        .order_by("position", "id")
+        .values(*VARIANT_FIELDS)
+    )
+    options = _options_by_product([product_id])[product_id]
+    return {**row, "variants": list(variants), "options": options}
 
 
 def variant_list(*, product: Product) -> QuerySet[ProductVariant]:

@@ -27,6 +27,7 @@ from ..models import (
     SellingPlan,
     SellingPlanGroup,
 )
+from ..selectors import OPTION_FIELDS, PRODUCT_FIELDS, VARIANT_FIELDS
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
@@ -34,35 +35,13 @@ MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": Dec
 class VariantOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProductVariant
-        fields = (
-            "id",
-            "title",
-            "price",
-            "compare_at_price",
-            "sku",
-            "barcode",
-            "position",
-            "option1",
-            "option2",
-            "option3",
-            "taxable",
-            "requires_shipping",
-            "grams",
-            "weight",
-            "weight_unit",
-            "inventory_policy",
-            "inventory_management",
-            "inventory_quantity",
-            "inventory_item",
-            "created_at",
-            "updated_at",
-        )
+        fields = VARIANT_FIELDS
 
 
 class OptionOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProductOption
-        fields = ("id", "name", "position", "values")
+        fields = OPTION_FIELDS
 
 
 class ProductOutputSerializer(serializers.ModelSerializer):
@@ -71,27 +50,26 @@ class ProductOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = (
-            "id",
-            "title",
-            "body_html",
-            "vendor",
-            "product_type",
-            "handle",
-            "status",
-            "tags",
-            "published_at",
-            "published_scope",
-            "template_suffix",
-            "seo_title",
-            "seo_description",
-            "created_at",
-            "updated_at",
-            "admin_graphql_api_id",
-            "shopify_id",
-            "variants",
-            "options",
-        )
+        fields = (*PRODUCT_FIELDS, "variants", "options")
+
+
+class VariantSummarySerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    price_min = serializers.DecimalField(**MONEY, allow_null=True)
+    price_max = serializers.DecimalField(**MONEY, allow_null=True)
+    inventory_quantity = serializers.IntegerField()
+
+
+class ProductListItemSerializer(serializers.ModelSerializer):
+    """A product in a list: its options and a summary of its variants (documentation only:
+    the list is served by the fast path, catalog.selectors.product_rows_with_summaries)."""
+
+    options = OptionOutputSerializer(many=True, read_only=True)
+    variant_summary = VariantSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Product
+        fields = (*PRODUCT_FIELDS, "options", "variant_summary")
 
 
 class VariantInputSerializer(serializers.Serializer):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -18,6 +20,7 @@ from .filters import ProductFilterSet
 from .serializers import (
     ProductBulkInputSerializer,
     ProductInputSerializer,
+    ProductListItemSerializer,
     ProductOutputSerializer,
     ProductUpdateInputSerializer,
     VariantBulkInputSerializer,
@@ -48,31 +51,37 @@ class ProductViewSet(ResourceViewSet):
             OpenApiParameter("q", str, description="Search title, vendor, tags, SKU"),
             order_parameter(PRODUCT_ORDERING),
         ],
-        responses=ProductOutputSerializer(many=True),
+        responses=ProductListItemSerializer(many=True),
     )
-    def list(self, request: Request) -> Response:
-        return self.paginated_response(request, self.get_queryset(), ProductOutputSerializer)
+    def list(self, request: Request) -> HttpResponse:
+        """Products with their options and a variant summary (the variants themselves are at
+        the detail and at /products/{id}/variants: a product may have 2,048)."""
+        rows = selectors.product_rows(search=request.query_params.get("q"))
+        return self.fast_page(request, rows, selectors.product_rows_with_summaries)
 
     @extend_schema(responses=ProductOutputSerializer)
-    def retrieve(self, request: Request, pk: str) -> Response:
-        product = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(ProductOutputSerializer(product).data)
+    def retrieve(self, request: Request, pk: str) -> HttpResponse:
+        row = selectors.product_detail_row(product_id=int(pk))
+        if row is None:
+            raise NotFound()
+        return self.fast_response(row)
 
     @extend_schema(request=ProductInputSerializer, responses={201: ProductOutputSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request) -> HttpResponse:
         data = ProductInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         product = services.product_create(data=data.validated_data, actor=request.user)
-        product = self.get_queryset().get(pk=product.pk)
-        return Response(ProductOutputSerializer(product).data, status=status.HTTP_201_CREATED)
+        return self.fast_response(
+            selectors.product_detail_row(product_id=product.pk), status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=ProductUpdateInputSerializer, responses=ProductOutputSerializer)
-    def update(self, request: Request, pk: str) -> Response:
+    def update(self, request: Request, pk: str) -> HttpResponse:
         product = get_object_or_404(Product.objects.all(), pk=pk)
         data = ProductUpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.product_update(product=product, data=data.validated_data, actor=request.user)
-        return Response(ProductOutputSerializer(self.get_queryset().get(pk=pk)).data)
+        return self.fast_response(selectors.product_detail_row(product_id=product.pk))
 
     partial_update = update
 
@@ -137,6 +146,7 @@ class ProductBulkViewSet(ResourceViewSet):
     scope_family = "products"
     serializer_class = ProductOutputSerializer
     queryset = Product.objects.none()
+    pagination_class = None  # the created rows come back whole, not as a cursor page
 
     @extend_schema(
         request=ProductBulkInputSerializer, responses={201: ProductOutputSerializer(many=True)}

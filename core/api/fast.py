@@ -7,11 +7,14 @@ them): camelCase keys, decimals as strings, datetimes in ISO 8601 with `Z`."""
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.http import HttpResponse
+from djangorestframework_camel_case.util import camelize
 
 OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_PASSTHROUGH_SUBCLASS
 
@@ -32,7 +35,16 @@ class OrjsonResponse(HttpResponse):
         self["Content-Type"] = "application/json"
 
 
-def camel_rows(rows: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
-    """`.values()` rows (model field names) → API dicts (camelCase names), in `names` order."""
-    pairs = list(names.items())
-    return [{api: row[field] for api, field in pairs} for row in rows]
+@functools.cache
+def camel_name(name: str) -> str:
+    """A key as the API's renderer names it (the same library, so the two paths agree)."""
+    return next(iter(camelize({name: None}, **settings.JSON_CAMEL_CASE)))
+
+
+def camel(data: Any) -> Any:
+    """Rows with model field names → the API's camelCase keys (values are kept as they are)."""
+    if isinstance(data, list):
+        return [camel(item) for item in data]
+    if isinstance(data, dict):
+        return {camel_name(key): camel(value) for key, value in data.items()}
+    return data

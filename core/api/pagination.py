@@ -26,7 +26,8 @@ class StockroomCursorPagination(CursorPagination):
         except NotFound:
             raise ValidationError({"cursor": ["Invalid cursor."]}) from None
 
-    def get_paginated_response(self, data: Any) -> Response:
+    def page_payload(self, data: Any) -> tuple[dict[str, Any], dict[str, str] | None]:
+        """The body and the headers of a page of `data` (serialised rows)."""
         next_url, previous_url = self.get_next_link(), self.get_previous_link()
         links = []
         if next_url:
@@ -34,9 +35,11 @@ class StockroomCursorPagination(CursorPagination):
         if previous_url:
             links.append(f'<{previous_url}>; rel="previous"')
         headers = {"Link": ", ".join(links)} if links else None
-        return Response(
-            {"results": data, "next": next_url, "previous": previous_url}, headers=headers
-        )
+        return {"results": data, "next": next_url, "previous": previous_url}, headers
+
+    def get_paginated_response(self, data: Any) -> Response:
+        body, headers = self.page_payload(data)
+        return Response(body, headers=headers)
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {

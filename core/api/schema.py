@@ -53,7 +53,7 @@ class StockroomAutoSchema(AutoSchema):
         if direction != "response" or not self.path.startswith("/api/v"):
             return responses
         codes = ["400", "401", "403", "429"]
-        if "{" in self.path:
+        if "{" in self.path or getattr(self.view, "singleton", False):
             codes.append("404")
         if self.method in {"POST", "PUT", "PATCH", "DELETE"}:
             codes.append("409")

@@ -171,6 +171,7 @@ class ShopViewSet(ResourceViewSet):
     scope_family = "settings"
     serializer_class = ShopOutputSerializer
     queryset = Shop.objects.none()
+    singleton = True  # one row, absent (404) until the store is set up
 
     def _shop(self) -> Shop:
         shop = shop_get()
