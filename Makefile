@@ -43,6 +43,8 @@ pytest: install services
 test: install services lint migrations-check pytest
 
 bench: install services
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk; } \
+		|| { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(PY) bench/run.py
 
 worker: install
