@@ -29,24 +29,24 @@ class DiscountCodeExhausted(ServiceError):
     default_code = "DISCOUNT_CODE_EXHAUSTED"
 
 
-def discount_code_redeem(*, discount_code_id: int, field: str = "discountCodes.0") -> None:
-    """Count one use of a code, atomically: `used_count + 1` only while under `usage_limit`.
+def discount_code_redeem_by_code(*, code: str) -> DiscountCode | None:
+    """The live code matching `code` (case-insensitively) with one more use counted, read and
+    counted in one query: an UPDATE … RETURNING with the usage limit in its WHERE clause, so
+    concurrent orders cannot both take the last use (the row lock serialises them; the loser
+    re-checks the condition and matches no row). None when no use was taken: no such code, or
+    it is used up.
 
-    One UPDATE with the limit in its WHERE clause: concurrent orders cannot both take the last
-    use (the row lock serialises them; the loser re-checks the condition and matches 0 rows).
-    A single statement is atomic on its own; call it inside the order's transaction so a later
-    refusal gives the use back.
-    """
-    updated = (
-        DiscountCode.objects.filter(pk=discount_code_id)
-        .filter(Q(usage_limit__isnull=True) | Q(used_count__lt=F("usage_limit")))
-        .update(used_count=F("used_count") + 1, updated_at=Now())
+    The use is taken before the caller has checked the code's status, dates or minimum: call it
+    inside the order's transaction, whose refusal gives the use back. The code's row stays
+    locked until then."""
+    table = connection.ops.quote_name(DiscountCode._meta.db_table)
+    taken = DiscountCode.objects.raw(
+        f"UPDATE {table} SET used_count = used_count + 1, updated_at = STATEMENT_TIMESTAMP()"
+        " WHERE deleted_at IS NULL AND UPPER(code) = %s"
+        " AND (usage_limit IS NULL OR used_count < usage_limit) RETURNING *",
+        [code.upper()],
     )
-    if updated != 1:
-        raise DiscountCodeExhausted(
-            "The discount code has reached its usage limit.",
-            details=[{"field": field, "message": "This code has been used up."}],
-        )
+    return next(iter(taken), None)
 
 
 def discount_code_lock_customer(*, discount_code_id: int, customer_key: str) -> None:

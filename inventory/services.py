@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Greatest, Now
 from django.utils import timezone
 
@@ -118,6 +119,11 @@ def inventory_items_create_for_variants(
 #               the units leave the location, a stock movement out of it)
 #   restock  -> received,           delta +q  (available +q, on_hand +q; the level is created
 #               when missing: returned units are received back into stock)
+#
+# They sit on the order hot path, so the common case costs three queries whatever the number of
+# lines: the level lock (which brings each item's `tracked` flag along), one UPDATE of every
+# level, one ledger INSERT (restock reads the levels once more first, to create missing ones
+# before it locks). Every refusal is raised before the first write.
 
 
 class InsufficientInventory(ServiceError):
@@ -133,6 +139,22 @@ def _ledger_user(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
+@contextmanager
+def _stock_transaction() -> Iterator[None]:
+    """The caller's transaction when there is one, else a new one.
+
+    No savepoint (two queries per call): the primitives refuse before they write, so a refusal
+    leaves the caller's transaction as it was, but for the level locks it holds until its end.
+    Their writes run in `atomic(savepoint=False)`,
+    which marks the caller's transaction for rollback if one of them fails: half a stock change
+    can never be committed."""
+    if transaction.get_connection().in_atomic_block:
+        yield
+    else:
+        with transaction.atomic():
+            yield
+
+
 def _stock_location(location_id: int) -> Location:
     location = Location.all_objects.filter(pk=location_id).first()
     if location is None:
@@ -143,21 +165,40 @@ def _stock_location(location_id: int) -> Location:
     return location
 
 
-def _stock_lines(lines: Iterable[tuple[int, int]]) -> tuple[list[tuple[int, int]], dict[int, bool]]:
-    """Validate the lines; return them with each item's `tracked` flag."""
-    checked = [(int(item_id), int(quantity)) for item_id, quantity in lines]
-    for index, (_, quantity) in enumerate(checked):
+def _lock_levels(location_id: int, item_ids: Iterable[int]) -> dict[int, InventoryLevel]:
+    """The levels of these items at the location, locked FOR UPDATE in item order, each with its
+    item (not locked) joined: its `tracked` flag comes with the lock."""
+    levels = (
+        InventoryLevel.objects.select_related("inventory_item")
+        .select_for_update(of=("self",))
+        .filter(location_id=location_id, inventory_item_id__in=sorted(set(item_ids)))
+        .order_by("inventory_item_id")
+    )
+    return {level.inventory_item_id: level for level in levels}
+
+
+def _tracked_items(
+    location_id: int, lines: list[tuple[int, int]], known: dict[int, bool]
+) -> dict[int, bool]:
+    """Each line's item -> its `tracked` flag, or a refusal: an unknown location first, then the
+    first non-positive quantity, then the first unknown item. `known` holds the flags of the items
+    that have a level at the location (read with the levels): those items exist, and so does the
+    location. Only the other items are read, and the location only when none has a level."""
+    if not known:
+        _stock_location(location_id)
+    for index, (_, quantity) in enumerate(lines):
         if quantity <= 0:
             raise ServiceError(
                 "Invalid input data",
                 details=[{"field": f"lineItems.{index}.quantity", "message": "Must be positive."}],
             )
-    tracked = dict(
-        InventoryItem.all_objects.filter(pk__in={i for i, _ in checked}).values_list(
-            "pk", "tracked"
+    tracked = dict(known)
+    missing = {item_id for item_id, _ in lines} - tracked.keys()
+    if missing:
+        tracked.update(
+            InventoryItem.all_objects.filter(pk__in=missing).values_list("pk", "tracked")
         )
-    )
-    for index, (item_id, _) in enumerate(checked):
+    for index, (item_id, _) in enumerate(lines):
         if item_id not in tracked:
             raise ServiceError(
                 "Invalid input data",
@@ -168,25 +209,61 @@ def _stock_lines(lines: Iterable[tuple[int, int]]) -> tuple[list[tuple[int, int]
                     }
                 ],
             )
-    return checked, tracked
+    return tracked
 
 
-def _lock_levels(
-    location_id: int, item_ids: Iterable[int], *, create_missing: bool = False
-) -> dict[int, InventoryLevel]:
-    """The levels of these items at the location, locked FOR UPDATE in item order."""
-    ids = sorted(set(item_ids))
-    if create_missing and ids:
-        InventoryLevel.objects.bulk_create(
-            [InventoryLevel(inventory_item_id=i, location_id=location_id) for i in ids],
-            ignore_conflicts=True,
-        )
-    levels = (
-        InventoryLevel.objects.select_for_update()
-        .filter(location_id=location_id, inventory_item_id__in=ids)
-        .order_by("inventory_item_id")
+def _create_missing_levels(location_id: int, lines: list[tuple[int, int]]) -> None:
+    """Restock: create the empty levels its tracked items lack, before any level is locked, so
+    that its locks too are all taken in item order (creating a level after locking others could
+    wait on a transaction that waits on us). One unlocked read when none is missing."""
+    known = dict(
+        InventoryLevel.objects.filter(
+            location_id=location_id, inventory_item_id__in={i for i, _ in lines}
+        ).values_list("inventory_item_id", "inventory_item__tracked")
     )
-    return {level.inventory_item_id: level for level in levels}
+    tracked = _tracked_items(location_id, lines, known)
+    missing = sorted(i for i, is_tracked in tracked.items() if is_tracked and i not in known)
+    if missing:
+        with transaction.atomic(savepoint=False):
+            InventoryLevel.objects.bulk_create(
+                [InventoryLevel(inventory_item_id=i, location_id=location_id) for i in missing],
+                ignore_conflicts=True,
+            )
+
+
+def _refuse_insufficient(
+    location_id: int,
+    counted: list[tuple[int, int, int]],
+    totals: dict[int, int],
+    levels: dict[int, InventoryLevel],
+    field: str,
+) -> None:
+    """Refuse every line whose item has less `field` (available/committed) than its total."""
+    short = []
+    for index, item_id, _ in counted:
+        level = levels.get(item_id)
+        have = getattr(level, field) if level is not None else 0
+        if have < totals[item_id]:
+            short.append((index, have))
+    if not short:
+        return
+    noun = "available" if field == "available" else "committed"
+    name = _stock_location(location_id).name  # read only to word the refusal
+    details = [
+        {"field": f"lineItems.{index}.quantity", "message": f"Only {max(have, 0)} {noun} at {name}"}
+        for index, have in short
+    ]
+    if field == "available":
+        raise InsufficientInventory("Not enough inventory.", details=details)
+    raise Conflict("Not enough committed inventory.", details=details)
+
+
+def _per_level(amounts: dict[int, int]) -> Case:
+    """CASE id WHEN … THEN amount …: lets one UPDATE move every level by its own amount."""
+    return Case(
+        *(When(pk=pk, then=Value(amount)) for pk, amount in amounts.items()),
+        output_field=IntegerField(),
+    )
 
 
 def _below_threshold(level: InventoryLevel) -> bool:
@@ -223,66 +300,60 @@ def _apply(
     create_missing: bool = False,
     insufficient: str | None = None,
 ) -> None:
-    """Apply `changes` (field -> sign) times each line's quantity to the locked levels."""
-    location = _stock_location(location_id)
-    checked, tracked = _stock_lines(lines)
-    counted = [(index, i, q) for index, (i, q) in enumerate(checked) if tracked[i]]
-    if not counted:
-        return
-    levels = _lock_levels(location_id, (i for _, i, _ in counted), create_missing=create_missing)
-    totals: dict[int, int] = {}
-    for _, item_id, quantity in counted:
-        totals[item_id] = totals.get(item_id, 0) + quantity
-    if insufficient is not None:
-        details = []
-        for index, item_id, _ in counted:
-            level = levels.get(item_id)
-            have = getattr(level, insufficient) if level is not None else 0
-            if have < totals[item_id]:
-                noun = "available" if insufficient == "available" else "committed"
-                details.append(
-                    {
-                        "field": f"lineItems.{index}.quantity",
-                        "message": f"Only {max(have, 0)} {noun} at {location.name}",
-                    }
+    """Apply `changes` (field -> sign) times each line's quantity to the locked levels. A line
+    without a level at the location has 0 of everything: refused by `insufficient`, or its level
+    created first (`create_missing`)."""
+    checked = [(int(item_id), int(quantity)) for item_id, quantity in lines]
+    with _stock_transaction():
+        if create_missing:
+            _create_missing_levels(location_id, checked)
+        levels = _lock_levels(location_id, (item_id for item_id, _ in checked))
+        known = {item_id: level.inventory_item.tracked for item_id, level in levels.items()}
+        tracked = _tracked_items(location_id, checked, known)
+        counted = [(index, i, q) for index, (i, q) in enumerate(checked) if tracked[i]]
+        if not counted:
+            return
+        totals: dict[int, int] = {}
+        for _, item_id, quantity in counted:
+            totals[item_id] = totals.get(item_id, 0) + quantity
+        if insufficient is not None:
+            _refuse_insufficient(location_id, counted, totals, levels, insufficient)
+        with transaction.atomic(savepoint=False):
+            user = _ledger_user(actor)
+            running = {item_id: levels[item_id].available for item_id in totals}
+            ledger = []
+            for _, item_id, quantity in counted:
+                running[item_id] += changes.get("available", 0) * quantity
+                ledger.append(
+                    InventoryAdjustment(
+                        inventory_item_id=item_id,
+                        location_id=location_id,
+                        quantity_delta=delta_sign * quantity,
+                        reason=reason,
+                        user=user,
+                        available_after=running[item_id],
+                        reference_document_uri=reference,
+                    )
                 )
-        if details:
-            if insufficient == "available":
-                raise InsufficientInventory("Not enough inventory.", details=details)
-            raise Conflict("Not enough committed inventory.", details=details)
-    user = _ledger_user(actor)
-    running = {item_id: levels[item_id].available for item_id in totals}
-    ledger = []
-    for _, item_id, quantity in counted:
-        running[item_id] += changes.get("available", 0) * quantity
-        ledger.append(
-            InventoryAdjustment(
-                inventory_item_id=item_id,
-                location_id=location_id,
-                quantity_delta=delta_sign * quantity,
-                reason=reason,
-                user=user,
-                available_after=running[item_id],
-                reference_document_uri=reference,
+            InventoryLevel.objects.filter(pk__in=[levels[i].pk for i in totals]).update(
+                updated_at=Now(),
+                **{
+                    field: F(field)
+                    + _per_level({levels[i].pk: sign * q for i, q in totals.items()})
+                    for field, sign in changes.items()
+                },
             )
-        )
-    for item_id in sorted(totals):
-        level = levels[item_id]
-        quantity = totals[item_id]
-        InventoryLevel.objects.filter(pk=level.pk).update(
-            updated_at=Now(),
-            **{field: F(field) + sign * quantity for field, sign in changes.items()},
-        )
-        for field, sign in changes.items():
-            setattr(level, field, getattr(level, field) + sign * quantity)
-    InventoryAdjustment.objects.bulk_create(ledger)
-    if changes.get("available", 0) < 0:
-        for item_id in sorted(totals):
-            if _below_threshold(levels[item_id]):
-                _record_low_stock(levels[item_id], actor)
+            for item_id, quantity in totals.items():
+                for field, sign in changes.items():
+                    level = levels[item_id]
+                    setattr(level, field, getattr(level, field) + sign * quantity)
+            InventoryAdjustment.objects.bulk_create(ledger)
+            if changes.get("available", 0) < 0:
+                for item_id in sorted(totals):
+                    if _below_threshold(levels[item_id]):
+                        _record_low_stock(levels[item_id], actor)
 
 
-@transaction.atomic
 def inventory_reserve(
     *, location_id: int, lines: StockLines, reference: str, actor: Any = None
 ) -> None:
@@ -302,7 +373,6 @@ def inventory_reserve(
     )
 
 
-@transaction.atomic
 def inventory_release(
     *, location_id: int, lines: StockLines, reference: str, actor: Any = None
 ) -> None:
@@ -320,7 +390,6 @@ def inventory_release(
     )
 
 
-@transaction.atomic
 def inventory_ship(
     *, location_id: int, lines: StockLines, reference: str, actor: Any = None
 ) -> None:
@@ -338,7 +407,6 @@ def inventory_ship(
     )
 
 
-@transaction.atomic
 def inventory_restock(
     *, location_id: int, lines: StockLines, reference: str, actor: Any = None
 ) -> None:

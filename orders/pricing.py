@@ -122,13 +122,20 @@ def priced_lines(data: dict[str, Any], currency: str) -> list[PricedLine]:
 
 
 def applied_discount(
-    data: dict[str, Any], lines: list[PricedLine], currency: str, customer_id: int | None
+    data: dict[str, Any],
+    lines: list[PricedLine],
+    currency: str,
+    customer_id: int | None,
+    redeemed: DiscountCode | None,
 ) -> AppliedDiscount | None:
+    """The order's discount code, checked and spread over the lines. `redeemed` is the code as
+    `discount_code_redeem_by_code` returned it, a use taken; when it took none, the code is read
+    to tell why (unknown, or used up once its other checks pass)."""
     codes = data.get("discount_codes") or []
     if not codes:
         return None
     path = "discountCodes.0"
-    code = finance_selectors.discount_codes_by_code(codes=codes).get(codes[0].upper())
+    code = redeemed or finance_selectors.discount_codes_by_code(codes=codes).get(codes[0].upper())
     if code is None:
         raise invalid(path, f"Unknown discount code {codes[0]!r}.")
     now = timezone.now()
@@ -139,7 +146,7 @@ def applied_discount(
         raise invalid(path, "This code is not active yet.")
     if code.ends_at is not None and now >= code.ends_at:
         raise invalid(path, "This code has expired.")
-    if code.usage_limit is not None and code.used_count >= code.usage_limit:
+    if redeemed is None:
         raise finance_services.DiscountCodeExhausted(
             "The discount code has reached its usage limit.",
             details=[{"field": path, "message": "This code has been used up."}],

@@ -56,6 +56,11 @@ def order_get(*, order_id: int) -> Order:
     return order_list().get(pk=order_id)
 
 
+def order_currency(*, order_id: int) -> str | None:
+    """The currency of a live order, None when there is no such order."""
+    return Order.objects.filter(pk=order_id).values_list("currency", flat=True).first()
+
+
 def order_transactions(*, order: Order) -> QuerySet[Transaction]:
     return _transactions().filter(order=order)
 

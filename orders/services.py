@@ -161,7 +161,10 @@ def order_create(*, data: dict[str, Any], actor: Any = None) -> Order:
     lines = priced_lines(data, currency)
     line_items_price = sum((line.total for line in lines), ZERO)
     grams = sum(line.variant.grams * line.quantity for line in lines)
-    discount = applied_discount(data, lines, currency, customer_id)
+    codes = data.get("discount_codes") or []
+    # One query finds the code and takes a use of it; any refusal below gives the use back.
+    redeemed = finance_services.discount_code_redeem_by_code(code=codes[0]) if codes else None
+    discount = applied_discount(data, lines, currency, customer_id, redeemed)
     subtotal = line_items_price - (discount.line_amount if discount else ZERO)
     rate, shipping_price = shipping_price_for(
         data, subtotal=subtotal, grams=grams, currency=currency
@@ -305,7 +308,6 @@ def order_create(*, data: dict[str, Any], actor: Any = None) -> Order:
             amount=total_discounts,
             target_type=applications[0]["target_type"],
         )
-        finance_services.discount_code_redeem(discount_code_id=code.pk)
     _stock_call(
         inventory_reserve,
         location_id=location.pk,

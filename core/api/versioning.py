@@ -2,14 +2,20 @@
 
 v1: `"price": "19.99"`; v2: `"price": {"amount": "19.99", "currencyCode": "USD"}`, in responses
 and in request bodies. The currency of a money value is the `currency` of the nearest enclosing
-object that has one (an order and its lines), else the shop's currency (catalog prices). A v2
-request whose money object names another currency is refused. v1 stays unchanged: v2 views are
-the v1 views with this translation at the edges, and the schema documents v2 with `Money`.
+object that has one (an order and its lines), else the view's default: the shop's currency
+(catalog prices), or the order's for an order's refunds and transactions. A v2 request whose
+money object names another currency is refused. Values that are money objects already (the
+`shop_money`/`presentment_money` of a `…_set`) are shown as they are. v1 stays unchanged: v2
+views are the v1 views with this translation at the edges, and the schema documents v2 with
+`Money`.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from rest_framework.exceptions import ValidationError
@@ -36,8 +42,12 @@ MONEY_FIELDS = frozenset(
         "current_total_tax",
         "current_total_discounts",
         "total_discount",
+        "discounted_price",
+        "subtotal",
         "amount",
         "pre_tax_price",
+        "price_min",
+        "price_max",
     }
 )
 MONEY_SCHEMA = {
@@ -50,6 +60,10 @@ MONEY_SCHEMA = {
 }
 
 
+#: The keys of a money object (snake_case, as the views see them before camelCasing).
+MONEY_OBJECT_KEYS = frozenset({"amount", "currency_code"})
+
+
 def shop_currency() -> str:
     return Shop.objects.values_list("currency", flat=True).order_by("id").first() or "USD"
 
@@ -57,13 +71,13 @@ def shop_currency() -> str:
 def money_to_objects(data: Any, currency: str) -> Any:
     if isinstance(data, list):
         return [money_to_objects(item, currency) for item in data]
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or data.keys() == MONEY_OBJECT_KEYS:
         return data
     currency = data.get("currency") or currency
     return {
         key: (
-            {"amount": value, "currency_code": currency}
-            if key in MONEY_FIELDS and isinstance(value, str)
+            {"amount": str(value), "currency_code": currency}
+            if key in MONEY_FIELDS and isinstance(value, str | Decimal)
             else money_to_objects(value, currency)
         )
         for key, value in data.items()
@@ -97,22 +111,42 @@ def _amount(value: Any, currency: str, field: str) -> Any:
 class MoneyObjectsMixin:
     """Mixed into a v1 view to make its v2 twin."""
 
+    kwargs: dict[str, Any]
+    #: The view's default currency from its URL arguments (None: the shop's); see `v2`.
+    currency_of: Callable[[dict[str, Any]], str | None] | None = None
+
+    @cached_property
+    def money_currency(self) -> str:
+        """The currency of money with no `currency` nearer: read once per request."""
+        currency_of = type(self).currency_of
+        return (currency_of(self.kwargs) if currency_of else None) or shop_currency()
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         if request.method in {"POST", "PUT", "PATCH"} and isinstance(request.data, dict):
-            request._full_data = money_from_objects(request.data, shop_currency())  # type: ignore[attr-defined]
+            request._full_data = money_from_objects(request.data, self.money_currency)  # type: ignore[attr-defined]
+
+    def present(self, data: Any) -> Any:
+        """The fast path's rows (see ResourceViewSet.fast_response), before they are rendered."""
+        return money_to_objects(data, self.money_currency)
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any
     ) -> Response:
-        if response.status_code < 400 and response.data is not None:
-            response.data = money_to_objects(copy.deepcopy(response.data), shop_currency())
+        shown = isinstance(response, Response) and response.status_code < 400
+        if shown and response.data is not None:
+            response.data = money_to_objects(copy.deepcopy(response.data), self.money_currency)
         return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
 
 
-def v2(view: type[ViewSet]) -> type[ViewSet]:
-    """The v2 twin of a v1 view class."""
-    return type(f"{view.__name__}V2", (MoneyObjectsMixin, view), {})
+def v2(
+    view: type[ViewSet], *, currency_of: Callable[[dict[str, Any]], str | None] | None = None
+) -> type[ViewSet]:
+    """The v2 twin of a v1 view class. `currency_of(url_kwargs)` names the default currency of
+    its money when that is not the shop's (an order's refunds: the order's currency); it may
+    raise Http404 for a parent that does not exist, as the v1 view would."""
+    attrs = {"currency_of": staticmethod(currency_of)} if currency_of else {}
+    return type(f"{view.__name__}V2", (MoneyObjectsMixin, view), attrs)
 
 
 def document_v2_money(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:

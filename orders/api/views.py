@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -39,6 +40,15 @@ FULFILLMENT_ORDER_ORDERING = {"createdAt": "created_at"}
 
 def _order(pk: str) -> Order:
     return get_object_or_404(Order.objects.all(), pk=pk)
+
+
+def order_currency_of(url_kwargs: dict[str, Any]) -> str:
+    """For /api/v2: the money of an order's refunds and transactions is in the order's currency
+    (their request bodies name none). 404 for an unknown order, before the body is read."""
+    currency = selectors.order_currency(order_id=url_kwargs["order_pk"])
+    if currency is None:
+        raise Http404
+    return currency
 
 
 class OrderViewSet(ResourceViewSet):

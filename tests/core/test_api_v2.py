@@ -34,7 +34,7 @@ def test_v2_money_is_an_object_and_v1_is_unchanged(client: APIClient) -> None:
     v1["variants"][0]["price"] = v2["variants"][0]["price"]
     assert v1 == v2
     listed = client.get("/api/v2/products").json()
-    assert listed["results"][0]["variants"][0]["price"]["amount"] == "19.99"
+    assert listed["results"][0]["variantSummary"]["priceMin"]["amount"] == "19.99"
     assert listed["next"] is None
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from core.errors import Conflict, ServiceError
 from core.models import Event
@@ -225,6 +226,78 @@ def test_restock_creates_a_missing_level() -> None:
     level = InventoryLevel.objects.get(location=location, inventory_item=item)
     assert (level.available, level.on_hand, level.committed) == (2, 2, 0)
     assert _ledger() == [(item.pk, 2, "received", 2, REF)]
+
+
+@pytest.mark.django_db
+def test_restock_of_stocked_and_new_items_together() -> None:
+    level = InventoryLevelFactory.create(available=1, committed=0, on_hand=1)
+    new = InventoryItemFactory.create()
+
+    inventory_restock(
+        location_id=level.location_id,
+        lines=[(new.pk, 3), (level.inventory_item_id, 2)],
+        reference=REF,
+    )
+
+    assert _counts(level) == (3, 0, 3)
+    created = InventoryLevel.objects.get(location_id=level.location_id, inventory_item=new)
+    assert (created.available, created.on_hand) == (3, 3)
+    assert _ledger() == [
+        (new.pk, 3, "received", 3, REF),
+        (level.inventory_item_id, 2, "received", 3, REF),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lines", [1, 8])
+def test_reserve_costs_three_queries_whatever_the_number_of_lines(
+    lines: int, django_assert_num_queries: Any
+) -> None:
+    location = LocationFactory.create()
+    levels = [
+        InventoryLevelFactory.create(location=location, available=5, committed=0, on_hand=5)
+        for _ in range(lines)
+    ]
+
+    # Inside the caller's transaction (here the test's): the level lock, one UPDATE, the ledger.
+    with django_assert_num_queries(3):
+        inventory_reserve(
+            location_id=location.pk,
+            lines=[(level.inventory_item_id, 2) for level in levels],
+            reference=REF,
+        )
+
+    assert [_counts(level) for level in levels] == [(3, 2, 5)] * lines
+
+
+@pytest.mark.django_db
+def test_a_refusal_leaves_the_callers_transaction_usable() -> None:
+    level = InventoryLevelFactory.create(available=2, committed=1, on_hand=3)
+
+    with transaction.atomic():
+        with pytest.raises(Conflict):
+            inventory_release(
+                location_id=level.location_id, lines=[(level.inventory_item_id, 2)], reference=REF
+            )
+        assert not transaction.get_rollback()
+        assert _counts(level) == (2, 1, 3)
+
+
+@pytest.mark.django_db
+def test_a_failed_write_marks_the_callers_transaction_for_rollback() -> None:
+    # Two committed units but one on hand: shipping both passes the check, and the UPDATE
+    # breaks the database's on_hand >= 0 constraint.
+    level = InventoryLevelFactory.create(available=0, committed=2, on_hand=1)
+
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            inventory_ship(
+                location_id=level.location_id, lines=[(level.inventory_item_id, 2)], reference=REF
+            )
+        assert transaction.get_rollback()
+
+    assert _counts(level) == (0, 2, 1)
+    assert InventoryAdjustment.objects.count() == 0
 
 
 @pytest.mark.django_db(transaction=True)

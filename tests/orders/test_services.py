@@ -10,7 +10,9 @@ from django.db import connection
 
 from core.errors import ServiceError, ShopifyManaged
 from finance.models import DiscountCode, Transaction
-from finance.services import DiscountCodeExhausted, discount_code_redeem
+from finance.services import (
+    discount_code_redeem_by_code,
+)
 from orders import services
 from orders.choices import FinancialStatus
 from tests.finance.factories import DiscountCodeFactory
@@ -75,19 +77,19 @@ def test_order_numbers_jump_past_mirrored_orders() -> None:
     assert second.number == first.number + 1
 
 
-def test_redeem_counts_up_to_the_limit_only() -> None:
-    code = DiscountCodeFactory.create(usage_limit=1)
-    discount_code_redeem(discount_code_id=code.pk)
-    with pytest.raises(DiscountCodeExhausted):
-        discount_code_redeem(discount_code_id=code.pk)
-    assert DiscountCode.objects.get(pk=code.pk).used_count == 1
+def test_redeem_by_code_finds_the_code_and_counts_a_use_in_one_query(
+    django_assert_num_queries: Any,
+) -> None:
+    code = DiscountCodeFactory.create(code="Spring", usage_limit=2, used_count=1)
 
+    with django_assert_num_queries(1):
+        redeemed = discount_code_redeem_by_code(code="SPRING")
 
-def test_unlimited_codes_count_every_use() -> None:
-    code = DiscountCodeFactory.create(usage_limit=None)
-    for _ in range(3):
-        discount_code_redeem(discount_code_id=code.pk)
-    assert DiscountCode.objects.get(pk=code.pk).used_count == 3
+    assert redeemed is not None
+    assert (redeemed.pk, redeemed.used_count) == (code.pk, 2)
+    assert discount_code_redeem_by_code(code="spring") is None  # used up
+    assert discount_code_redeem_by_code(code="unknown") is None
+    assert DiscountCode.objects.get(pk=code.pk).used_count == 2
 
 
 @pytest.mark.parametrize(
