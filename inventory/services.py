@@ -690,7 +690,11 @@ def inventory_level_bulk_set(
         match |= Q(inventory_item_id=item_id, location_id=location_id)
     locked = {
         (level.inventory_item_id, level.location_id): level
-        for level in InventoryLevel.objects.select_for_update().filter(match).order_by("pk")
+        # Locked in (location, item) order: the order the stock primitives lock one location's
+        # levels in, so a bulk set and an order touching the same levels cannot deadlock.
+        for level in InventoryLevel.objects.select_for_update()
+        .filter(match)
+        .order_by("location_id", "inventory_item_id")
     }
     mirrored = [
         {"field": f"levels.{n}", "message": "Managed by Shopify; change it there."}
