@@ -79,6 +79,21 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def settle(seconds: float = 60) -> None:
+    """Wait until the server has drained the queue a previous run left (c=1000 leaves up to
+    the backlog's worth of requests behind): three quick health checks in a row."""
+    deadline, quick = time.time() + seconds, 0
+    while quick < 3 and time.time() < deadline:
+        started = time.perf_counter()
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health", timeout=10)
+        except Exception:
+            quick = 0
+            continue
+        quick = quick + 1 if time.perf_counter() - started < 0.02 else 0
+        time.sleep(0.2)
+
+
 def wrk(
     path: str,
     connections: int,
@@ -94,9 +109,12 @@ def wrk(
         "-H", f"X-API-Key: {key}", "-s", str(ROOT / "bench" / "wrk" / script),
         f"http://127.0.0.1:{PORT}{path}",
     ]  # fmt: skip
+    settle()
     env = {**os.environ, **(extra_env or {})}
-    out = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
-    line = next(line for line in out.splitlines() if line.startswith("WRK_JSON "))
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    line = next((line for line in done.stdout.splitlines() if line.startswith("WRK_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no result for {path}:\n{done.stdout}\n{done.stderr}")
     return json.loads(line.removeprefix("WRK_JSON "))
 
 

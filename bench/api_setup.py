@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.services import api_key_create
 from catalog.models import Product, ProductVariant
+from core.selectors import shop_currency
 from inventory.models import InventoryLevel, Location
 from orders.models import OrderLineItem
 
@@ -29,13 +30,12 @@ def prepare() -> dict[str, Any]:
         .values_list("id", "n")
         .order_by("-id")
     )
-    by_variants: dict[int, int] = {}
+    closest: dict[int, tuple[int, int]] = {}  # wanted count -> (distance, product id)
     for pk, n in counts.iterator():
         for wanted in (10, 100, 2048):
-            if wanted not in by_variants and n == wanted:
-                by_variants[wanted] = pk
-        if len(by_variants) == 3:
-            break
+            if abs(n - wanted) < closest.get(wanted, (wanted + 1, 0))[0]:
+                closest[wanted] = (abs(n - wanted), pk)
+    by_variants = {wanted: pk for wanted, (_, pk) in closest.items()}
     title = Product.objects.filter(status="active").values_list("title", flat=True).first() or "a"
     return {
         "key": key,
@@ -137,6 +137,7 @@ def prime_orders() -> dict[str, Any]:
         "items": items,
         "started": time.time(),
         "env": {
+            "CURRENCY": shop_currency(),
             "VARIANT_IDS": " ".join(str(v) for v, _ in variants[1:]),
             "HOT_VARIANT_ID": str(hot_variant),
             "LOCATION_ID": str(location.pk),
@@ -148,6 +149,7 @@ def order_queries(key: str) -> int:
     setup = prime_orders()
     ids = setup["env"]["VARIANT_IDS"].split()[:3]
     body = {
+        "currency": setup["env"]["CURRENCY"],
         "email": "bench-queries@example.com",
         "locationId": setup["location"],
         "lineItems": [{"variantId": int(v), "quantity": 1} for v in ids],

@@ -5,7 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+
+from core.querysets import IsoUtc
 
 from .choices import CollectionType
 from .models import (
@@ -137,18 +140,31 @@ def product_rows_with_summaries(rows: list[dict[str, Any]]) -> list[dict[str, An
     ]
 
 
-def product_detail_row(*, product_id: int) -> dict[str, Any] | None:
-    """One product with its options and every variant (by position), in three queries."""
+def product_detail_row(
+    *, product_id: int, variant_keys: tuple[str, ...] = VARIANT_FIELDS
+) -> dict[str, Any] | None:
+    """One product with its options and every variant (by position), in three queries. The
+    variant rows have `variant_keys` (in VARIANT_FIELDS order) as their keys: building them
+    with their final names once is a third of the cost of a 2,048-variant product."""
     row = Product.objects.filter(pk=product_id).values(*PRODUCT_FIELDS).first()
     if row is None:
         return None
+    columns = [
+        IsoUtc(name) if name in ("created_at", "updated_at") and connection.vendor == "postgresql"
+        else name
+        for name in VARIANT_FIELDS
+    ]  # fmt: skip
     variants = (
         ProductVariant.objects.filter(product_id=product_id)
         .order_by("position", "id")
-        .values(*VARIANT_FIELDS)
+        .values_list(*columns)
     )
     options = _options_by_product([product_id])[product_id]
-    return {**row, "variants": list(variants), "options": options}
+    return {
+        **row,
+        "variants": [dict(zip(variant_keys, variant, strict=True)) for variant in variants],
+        "options": options,
+    }
 
 
 def variant_list(*, product: Product) -> QuerySet[ProductVariant]:

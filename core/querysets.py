@@ -33,3 +33,17 @@ class SoftDeleteManager(AllObjectsManager):
 
     def get_queryset(self) -> SoftDeleteQuerySet[Any]:
         return super().get_queryset().alive()  # type: ignore[no-any-return]
+
+
+class IsoUtc(models.Func):
+    """PostgreSQL: a timestamptz as the API writes it (ISO 8601 in UTC, microseconds only when
+    there are some, `Z`), made by the database. Reading long lists of timestamps as text is
+    several times cheaper than as datetimes (Django's timezone loader runs in Python for each
+    value): 2,048 variants' two timestamps cost 12 ms as datetimes."""
+
+    output_field = models.CharField()
+    template = (
+        "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        " || CASE WHEN mod(date_part('microseconds', %(expressions)s)::bigint, 1000000) = 0"
+        " THEN '' ELSE to_char(%(expressions)s AT TIME ZONE 'UTC', '.US') END || 'Z'"
+    )

@@ -176,6 +176,11 @@ def currency_is_iso4217(code: str) -> bool:
     return code in _ISO_4217
 
 
+def shop_currency() -> str:
+    """The store's currency (ISO 4217): what prices without a currency of their own are in."""
+    return Shop.objects.values_list("currency", flat=True).order_by("id").first() or "USD"
+
+
 def shop_get() -> Shop | None:
     """The single Shop row (the oldest one if a restore left several)."""
     return Shop.objects.select_related("primary_location").order_by("id").first()

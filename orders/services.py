@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from core.errors import Conflict, ServiceError, ShopifyManaged
 from core.models import ZERO
+from core.selectors import shop_currency
 from core.services import event_record
 from customers import selectors as customer_selectors
 from finance import services as finance_services
@@ -146,7 +147,7 @@ def _next_number() -> int:
 
 @transaction.atomic
 def order_create(*, data: dict[str, Any], actor: Any = None) -> Order:
-    currency = data["currency"]
+    currency = data.get("currency") or shop_currency()
     taxes_included = bool(data.get("taxes_included", False))
     customer_id = data.get("customer_id")
     email = data.get("email", "")

@@ -4,6 +4,7 @@ local ids = {}
 for id in string.gmatch(os.getenv("VARIANT_IDS"), "%d+") do table.insert(ids, id) end
 local hot = os.getenv("HOT_VARIANT_ID")
 local location = os.getenv("LOCATION_ID")
+local currency = os.getenv("CURRENCY")
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local counter = 0
@@ -19,7 +20,7 @@ function request()
     end
   end
   local body = string.format(
-    '{"email": "bench%d@example.com", "locationId": %s, "lineItems": [%s]}',
-    counter, location, table.concat(lines, ", "))
+    '{"currency": "%s", "email": "bench%d@example.com", "locationId": %s, "lineItems": [%s]}',
+    currency, counter, location, table.concat(lines, ", "))
   return wrk.format(nil, nil, nil, body)
 end

@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.fast import CamelRows, camel_keys
 from core.api.views import ResourceViewSet, order_parameter
 
 from .. import selectors, services
@@ -28,6 +29,7 @@ from .serializers import (
     VariantOutputSerializer,
 )
 
+VARIANT_KEYS = camel_keys(selectors.VARIANT_FIELDS)
 PRODUCT_ORDERING = {
     "createdAt": "created_at",
     "updatedAt": "updated_at",
@@ -59,21 +61,23 @@ class ProductViewSet(ResourceViewSet):
         rows = selectors.product_rows(search=request.query_params.get("q"))
         return self.fast_page(request, rows, selectors.product_rows_with_summaries)
 
-    @extend_schema(responses=ProductOutputSerializer)
-    def retrieve(self, request: Request, pk: str) -> HttpResponse:
-        row = selectors.product_detail_row(product_id=int(pk))
+    def _detail(self, product_id: int, status: int = status.HTTP_200_OK) -> HttpResponse:
+        row = selectors.product_detail_row(product_id=product_id, variant_keys=VARIANT_KEYS)
         if row is None:
             raise NotFound()
-        return self.fast_response(row)
+        row["variants"] = CamelRows(row["variants"])
+        return self.fast_response(row, status=status)
+
+    @extend_schema(responses=ProductOutputSerializer)
+    def retrieve(self, request: Request, pk: str) -> HttpResponse:
+        return self._detail(int(pk))
 
     @extend_schema(request=ProductInputSerializer, responses={201: ProductOutputSerializer})
     def create(self, request: Request) -> HttpResponse:
         data = ProductInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         product = services.product_create(data=data.validated_data, actor=request.user)
-        return self.fast_response(
-            selectors.product_detail_row(product_id=product.pk), status=status.HTTP_201_CREATED
-        )
+        return self._detail(product.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=ProductUpdateInputSerializer, responses=ProductOutputSerializer)
     def update(self, request: Request, pk: str) -> HttpResponse:
@@ -81,7 +85,7 @@ class ProductViewSet(ResourceViewSet):
         data = ProductUpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.product_update(product=product, data=data.validated_data, actor=request.user)
-        return self.fast_response(selectors.product_detail_row(product_id=product.pk))
+        return self._detail(product.pk)
 
     partial_update = update
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from djangorestframework_camel_case.util import camelize
 
-OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_PASSTHROUGH_SUBCLASS
+OPTIONS = orjson.OPT_UTC_Z
 
 
 def _default(value: Any) -> Any:
@@ -41,10 +41,24 @@ def camel_name(name: str) -> str:
     return next(iter(camelize({name: None}, **settings.JSON_CAMEL_CASE)))
 
 
+class CamelRows(list[dict[str, Any]]):
+    """Rows built with the API's keys already (see camel_keys): `camel` passes them through."""
+
+
+def camel_keys(fields: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(camel_name(field) for field in fields)
+
+
 def camel(data: Any) -> Any:
-    """Rows with model field names → the API's camelCase keys (values are kept as they are)."""
-    if isinstance(data, list):
-        return [camel(item) for item in data]
+    """Rows with model field names → the API's camelCase keys (values are kept as they are;
+    only nested lists and dicts are walked)."""
+    if isinstance(data, CamelRows):
+        return data
     if isinstance(data, dict):
-        return {camel_name(key): camel(value) for key, value in data.items()}
+        return {
+            camel_name(key): camel(value) if isinstance(value, list | dict) else value
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [camel(item) if isinstance(item, list | dict) else item for item in data]
     return data

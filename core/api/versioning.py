@@ -23,7 +23,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
 
-from core.models import Shop
+from core.selectors import shop_currency
+
+from .fast import camel_name
 
 #: snake_case names of the money fields of the v2 resources.
 MONEY_FIELDS = frozenset(
@@ -50,6 +52,7 @@ MONEY_FIELDS = frozenset(
         "price_max",
     }
 )
+CAMEL_MONEY_FIELDS = frozenset(camel_name(name) for name in MONEY_FIELDS)
 MONEY_SCHEMA = {
     "type": "object",
     "required": ["amount", "currencyCode"],
@@ -60,25 +63,21 @@ MONEY_SCHEMA = {
 }
 
 
-#: The keys of a money object (snake_case, as the views see them before camelCasing).
-MONEY_OBJECT_KEYS = frozenset({"amount", "currency_code"})
-
-
-def shop_currency() -> str:
-    return Shop.objects.values_list("currency", flat=True).order_by("id").first() or "USD"
-
-
-def money_to_objects(data: Any, currency: str) -> Any:
+def money_to_objects(data: Any, currency: str, *, camel: bool = False) -> Any:
+    """Money values → money objects; `camel`: the data has the API's camelCase keys already."""
+    fields, code = (
+        (CAMEL_MONEY_FIELDS, "currencyCode") if camel else (MONEY_FIELDS, "currency_code")
+    )
     if isinstance(data, list):
-        return [money_to_objects(item, currency) for item in data]
-    if not isinstance(data, dict) or data.keys() == MONEY_OBJECT_KEYS:
+        return [money_to_objects(item, currency, camel=camel) for item in data]
+    if not isinstance(data, dict) or data.keys() == {"amount", code}:
         return data
     currency = data.get("currency") or currency
     return {
         key: (
-            {"amount": str(value), "currency_code": currency}
-            if key in MONEY_FIELDS and isinstance(value, str | Decimal)
-            else money_to_objects(value, currency)
+            {"amount": str(value), code: currency}
+            if key in fields and isinstance(value, str | Decimal)
+            else money_to_objects(value, currency, camel=camel)
         )
         for key, value in data.items()
     }
@@ -127,8 +126,8 @@ class MoneyObjectsMixin:
             request._full_data = money_from_objects(request.data, self.money_currency)  # type: ignore[attr-defined]
 
     def present(self, data: Any) -> Any:
-        """The fast path's rows (see ResourceViewSet.fast_response), before they are rendered."""
-        return money_to_objects(data, self.money_currency)
+        """The fast path's camelCase rows (see ResourceViewSet.fast_response)."""
+        return money_to_objects(data, self.money_currency, camel=True)
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any

@@ -81,10 +81,10 @@ class ResourceViewSet(viewsets.ViewSet):
     def fast_response(
         self, data: Any, *, status: int = 200, headers: dict[str, str] | None = None
     ) -> HttpResponse:
-        return OrjsonResponse(camel(self.present(data)), status=status, headers=headers)
+        return OrjsonResponse(self.present(camel(data)), status=status, headers=headers)
 
     def present(self, data: Any) -> Any:
-        """A hook for versions that show the same rows differently (v2's money objects)."""
+        """A hook for versions that show the same camelCase rows differently (v2's money)."""
         return data
 
 

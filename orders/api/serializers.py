@@ -370,7 +370,9 @@ class OrderCreateInputSerializer(serializers.Serializer):
     shipping_address = OrderAddressInputSerializer(required=False)
     billing_address = OrderAddressInputSerializer(required=False)
     location_id = serializers.IntegerField(min_value=1, required=False)
-    currency = serializers.RegexField(r"^[A-Z]{3}$")
+    currency = serializers.RegexField(
+        r"^[A-Z]{3}$", required=False, help_text="ISO 4217; the shop's currency when absent."
+    )
     taxes_included = serializers.BooleanField(required=False, default=False)
     tax_lines = OrderTaxLineInputSerializer(many=True, required=False)
     transactions = OrderPaymentInputSerializer(many=True, required=False)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.services import api_key_create
+from catalog.models import ProductVariant
 from core.models import Event
 from finance.choices import DiscountCodeStatus, DiscountType
 from finance.models import DiscountCode, Transaction
@@ -27,6 +28,7 @@ from orders.models import (
     RefundLineItem,
 )
 from tests.catalog.factories import ProductFactory, ProductVariantFactory
+from tests.core.factories import ShopFactory
 from tests.customers.factories import CustomerFactory
 from tests.finance.factories import DiscountCodeFactory
 from tests.inventory.factories import LocationFactory
@@ -88,6 +90,21 @@ def _place(client: APIClient, body: dict[str, Any]) -> Any:
 
 
 # --- Create: pricing ---------------------------------------------------------------------------
+
+
+def test_an_order_without_a_currency_is_in_the_shops_currency(
+    client: APIClient, location: Location
+) -> None:
+    ShopFactory.create(currency="EUR")
+    variant = stocked_variant(location=location, price="4.50")
+    ProductVariant.objects.filter(pk=variant.pk).update(currency="EUR")
+
+    response = client.post(
+        ORDERS, {"lineItems": [{"variantId": variant.pk, "quantity": 2}]}, format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert (response.json()["currency"], response.json()["totalPrice"]) == ("EUR", "9.00")
 
 
 def test_create_prices_lines_discount_tax_and_shipping_with_exact_decimals(
