@@ -16,6 +16,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -94,6 +95,16 @@ def settle(seconds: float = 60) -> None:
         time.sleep(0.2)
 
 
+def _script(name: str) -> Path:
+    """wrk takes one script: a workload script (its request()) gets the reporter's done()."""
+    folder = ROOT / "bench" / "wrk"
+    if name == "report.lua":
+        return folder / name
+    combined = Path(tempfile.gettempdir()) / f"stockroom-bench-{name}"
+    combined.write_text((folder / "report.lua").read_text() + (folder / name).read_text())
+    return combined
+
+
 def wrk(
     path: str,
     connections: int,
@@ -106,7 +117,7 @@ def wrk(
     threads = str(min(connections, 2))
     command = [
         "wrk", "-t", threads, "-c", str(connections), "-d", duration, "--timeout", "10s",
-        "-H", f"X-API-Key: {key}", "-s", str(ROOT / "bench" / "wrk" / script),
+        "-H", f"X-API-Key: {key}", "-s", str(_script(script)),
         f"http://127.0.0.1:{PORT}{path}",
     ]  # fmt: skip
     settle()
@@ -189,13 +200,14 @@ def w4_w5(database_url: str, data: dict[str, Any]) -> None:
             print(line)
         print("\nW5 order creation, 32 connections, 20% of lines on one hot SKU")
         setup = prime_orders()
+        queries = order_queries(data["key"], setup)
         result = wrk(
             "/api/v1/orders", 32, data["key"], script="orders.lua",
             extra_env={**setup["env"], "ACCEPT_STATUS": "409"},
         )  # fmt: skip
         print(HEADER)
         created = result["ok"]
-        print(row("W5 orders c=32 (201s + 409 sold-out)", result, order_queries(data["key"])))
+        print(row("W5 orders c=32 (201s + 409 sold-out)", result, queries))
         rate = created / result["seconds"]
         print(f"orders created/s: {rate:.1f}; status counts: {result['status']}")
         for line in check_orders(setup):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from core.admin_base import RowInline, StockroomModelAdmin
@@ -116,11 +117,23 @@ class OrderAdmin(StockroomModelAdmin):
     )
     list_select_related = ("customer",)
     list_filter = ("financial_status", "fulfillment_status", "status", "created_at")
-    # Numbers match exactly (as text, so any search term is safe); the rest by substring.
-    search_fields = ("name", "order_number__exact", "number__exact", "email", "phone")
+    # Substrings of these (pg_trgm indexes); a numeric term also matches the numbers exactly,
+    # as integers (see get_search_results) so their unique indexes serve it.
+    search_fields = ("name", "email", "phone")
     search_help_text = "Order name (#1001), order number, number, email or phone."
     ordering = ("-created_at", "-id")
     raw_id_fields = ("customer", "user", "location", "company", "payment_terms", "market")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Order], search_term: str
+    ) -> tuple[QuerySet[Order], bool]:
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        digits = search_term.strip().lstrip("#")
+        if digits.isdigit() and len(digits) < 19:  # fits a bigint
+            number = int(digits)
+            found |= queryset.filter(Q(number=number) | Q(order_number=number))
+        return found, duplicates
+
     # Totals come from the lines (services or Shopify); status and its dates change through the
     # order services (close, cancel), which keep `status` equal to what the dates imply.
     readonly_fields = (

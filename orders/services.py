@@ -297,8 +297,9 @@ def order_create(*, data: dict[str, Any], actor: Any = None) -> Order:
             for line in lines
         ]
     )
+    discounts = []
     if code is not None:
-        OrderDiscountApplication.objects.create(
+        application = OrderDiscountApplication.objects.create(
             order=order,
             discount_code=code,
             position=0,
@@ -309,6 +310,7 @@ def order_create(*, data: dict[str, Any], actor: Any = None) -> Order:
             amount=total_discounts,
             target_type=applications[0]["target_type"],
         )
+        discounts.append(application)
     _stock_call(
         inventory_reserve,
         location_id=location.pk,
@@ -363,6 +365,16 @@ def order_create(*, data: dict[str, Any], actor: Any = None) -> Order:
         message=f"Order {order.name} placed: {total_price} {currency}.",
         arguments={"total_price": str(total_price), "line_items": len(lines)},
     )
+    # The caller usually shows the new order: hand it over with the children the order
+    # serializer reads already in place (as selectors.order_list prefetches them), which saves
+    # the API six queries per order. A new order has no fulfillments or refunds yet.
+    order._prefetched_objects_cache = {
+        "line_items": line_items,
+        "discounts": discounts,
+        "fulfillments": [],
+        "refunds": [],
+        "transactions": sorted(rows, key=lambda row: (row.created_at, row.pk)) if payments else [],
+    }
     return order
 
 

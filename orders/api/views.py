@@ -84,9 +84,7 @@ class OrderViewSet(ResourceViewSet):
         data = OrderCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order = services.order_create(data=data.validated_data, actor=request.user)
-        response = self._detail(order.pk)
-        response.status_code = status.HTTP_201_CREATED
-        return response
+        return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OrderUpdateInputSerializer, responses=OrderOutputSerializer)
     def update(self, request: Request, pk: str) -> Response:

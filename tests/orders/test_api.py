@@ -137,6 +137,8 @@ def test_create_prices_lines_discount_tax_and_shipping_with_exact_decimals(
 
     assert response.status_code == 201, response.json()
     body = response.json()
+    # The new order is shown from the objects just written: exactly what a read gives.
+    assert body == client.get(f"{ORDERS}/{body['id']}").json()
     # 3 x 19.99 = 59.97, less 10% = 5.997 -> 6.00; 2 x 5.00 = 10.00, less 1.00.
     assert body["totalLineItemsPrice"] == "69.97"
     assert body["totalDiscounts"] == "7.00"
@@ -273,6 +275,23 @@ def test_the_queries_of_an_order_do_not_grow_with_its_lines(location: Location) 
 
     assert one == ten == QUERY_BUDGET
     assert Order.objects.count() == 2
+
+
+def test_placing_an_order_over_http_stays_within_the_budget(
+    client: APIClient, location: Location
+) -> None:
+    variants = [stocked_variant(location=location) for _ in range(3)]
+    client.get(ORDERS)  # a key's first use records last_used_at
+    lines = [{"variantId": v.pk, "quantity": 1} for v in variants]
+
+    with CaptureQueriesContext(connection) as queries:
+        response = _place(client, {"lineItems": lines, "locationId": location.pk})
+
+    assert response.status_code == 201
+    # The key and order_create's 13 without a code (QUERY_BUDGET less the code's two; its
+    # savepoints stand for BEGIN/COMMIT), and no re-read: the response is made from the
+    # objects just written.
+    assert len(queries) == 14
 
 
 # The budget: 15 queries per order, whatever its number of lines. Measured inside a
