@@ -30,6 +30,16 @@ from .serializers import (
 )
 
 VARIANT_KEYS = camel_keys(selectors.VARIANT_FIELDS)
+
+
+def _with_variants(*, product_ids: list[int]) -> list[dict[str, Any]]:
+    """Products as the detail shows them; the variant rows carry their API names already."""
+    rows = selectors.product_detail_rows(product_ids=product_ids, variant_keys=VARIANT_KEYS)
+    for row in rows:
+        row["variants"] = CamelRows(row["variants"])
+    return rows
+
+
 PRODUCT_ORDERING = {
     "createdAt": "created_at",
     "updatedAt": "updated_at",
@@ -62,11 +72,10 @@ class ProductViewSet(ResourceViewSet):
         return self.fast_page(request, rows, selectors.product_rows_with_summaries)
 
     def _detail(self, product_id: int, status: int = status.HTTP_200_OK) -> HttpResponse:
-        row = selectors.product_detail_row(product_id=product_id, variant_keys=VARIANT_KEYS)
-        if row is None:
+        rows = _with_variants(product_ids=[product_id])
+        if not rows:
             raise NotFound()
-        row["variants"] = CamelRows(row["variants"])
-        return self.fast_response(row, status=status)
+        return self.fast_response(rows[0], status=status)
 
     @extend_schema(responses=ProductOutputSerializer)
     def retrieve(self, request: Request, pk: str) -> HttpResponse:
@@ -155,16 +164,14 @@ class ProductBulkViewSet(ResourceViewSet):
     @extend_schema(
         request=ProductBulkInputSerializer, responses={201: ProductOutputSerializer(many=True)}
     )
-    def create_products(self, request: Request) -> Response:
+    def create_products(self, request: Request) -> HttpResponse:
         data = ProductBulkInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         products = services.product_bulk_create(
             items=data.validated_data["products"], actor=request.user
         )
-        created = selectors.product_list().filter(pk__in=[p.pk for p in products]).order_by("id")
-        return Response(
-            ProductOutputSerializer(created, many=True).data, status=status.HTTP_201_CREATED
-        )
+        rows = _with_variants(product_ids=[p.pk for p in products])
+        return self.fast_response(rows, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=VariantBulkInputSerializer, responses={201: VariantOutputSerializer(many=True)}

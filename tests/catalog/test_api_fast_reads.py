@@ -149,3 +149,25 @@ def test_v2_lists_the_variant_summary_prices_as_money(client: APIClient) -> None
 
     assert summary["priceMin"] == {"amount": "5.00", "currencyCode": "USD"}
     assert summary["priceMax"] == {"amount": "6.00", "currencyCode": "USD"}
+
+
+def test_a_bulk_create_answers_with_each_product_as_its_detail_shows_it() -> None:
+    client = APIClient(HTTP_X_API_KEY=api_key_create(name="w", scopes=["write_products"])[1])
+    body = {
+        "products": [
+            {
+                "title": f"Mug {n}",
+                "options": [{"name": "Size", "values": ["S", "M"]}],
+                "variants": [{"option1": "S", "price": "3.50"}, {"option1": "M"}],
+            }
+            for n in range(3)
+        ]
+    }
+
+    created = client.post(f"{PRODUCTS}/bulk", body, format="json")
+
+    assert created.status_code == 201
+    assert [row["title"] for row in created.json()] == ["Mug 0", "Mug 1", "Mug 2"]
+    assert created.json() == [
+        client.get(f"{PRODUCTS}/{row['id']}").json() for row in created.json()
+    ]
