@@ -18,8 +18,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.text import slugify
 
+from core.bulk import insert_new
 from core.errors import Conflict, ServiceError, ShopifyManaged
-from core.services import event_record, soft_delete
+from core.services import event_record, events_record, soft_delete
 from inventory.services import (
     inventory_item_create_for_variant,
     inventory_items_create_for_variants,
@@ -332,8 +333,8 @@ def variant_delete(*, variant: ProductVariant, actor: Any = None) -> None:
 # --- Bulk create: products with their variants, variants of one product -----------------------
 #
 # All or nothing: every item is validated (in memory, plus one query per uniqueness rule) before
-# anything is written; then each table gets one INSERT (bulk_create). Every refusal is a 400 whose
-# field paths start with the item's index ("products.3.variants.0.price").
+# anything is written; then each table gets one COPY (core.bulk.insert_new). Every refusal is a
+# 400 whose field paths start with the item's index ("products.3.variants.0.price").
 
 MAX_BULK = 250
 
@@ -493,8 +494,9 @@ def product_bulk_create(*, items: list[dict[str, Any]], actor: Any = None) -> li
         rows.append({**fields, "handle": handle, "tags": ", ".join(tags)})
     try:
         with transaction.atomic():
-            products = Product.objects.bulk_create(_instances(Product, rows))
-            ProductTag.objects.bulk_create(
+            products = insert_new(Product, _instances(Product, rows))
+            insert_new(
+                ProductTag,
                 _instances(
                     ProductTag,
                     (
@@ -502,7 +504,7 @@ def product_bulk_create(*, items: list[dict[str, Any]], actor: Any = None) -> li
                         for p, tags in zip(products, tag_lists, strict=True)
                         for t in tags
                     ),
-                )
+                ),
             )
             option_inputs = [
                 (p.pk, o) for p, (options, _) in zip(products, plans, strict=True) for o in options
@@ -519,10 +521,9 @@ def product_bulk_create(*, items: list[dict[str, Any]], actor: Any = None) -> li
                         "values": list(option["values"]),
                     }
                 )
-            saved_options = ProductOption.objects.bulk_create(
-                _instances(ProductOption, option_rows)
-            )
-            OptionValue.objects.bulk_create(
+            saved_options = insert_new(ProductOption, _instances(ProductOption, option_rows))
+            insert_new(
+                OptionValue,
                 _instances(
                     OptionValue,
                     (
@@ -530,7 +531,7 @@ def product_bulk_create(*, items: list[dict[str, Any]], actor: Any = None) -> li
                         for row, (_, o) in zip(saved_options, option_inputs, strict=True)
                         for n, value in enumerate(o["values"], start=1)
                     ),
-                )
+                ),
             )
             all_variants = [
                 (p.pk, v) for p, (_, vs) in zip(products, plans, strict=True) for v in vs
@@ -545,11 +546,10 @@ def product_bulk_create(*, items: list[dict[str, Any]], actor: Any = None) -> li
                 variant_rows.append(
                     _variant_row(product_id, variant, positions[product_id], item.pk)
                 )
-            ProductVariant.objects.bulk_create(_instances(ProductVariant, variant_rows))
+            insert_new(ProductVariant, _instances(ProductVariant, variant_rows))
     except IntegrityError as exc:
         raise _integrity_conflict(exc) from exc
-    for product in products:
-        event_record(subject=product, verb="create", actor=actor, arguments={"bulk": True})
+    events_record(subjects=products, verb="create", actor=actor, arguments={"bulk": True})
     return products
 
 
@@ -580,19 +580,19 @@ def variant_bulk_create(
     try:
         with transaction.atomic():
             inventory = inventory_items_create_for_variants(specs=_inventory_specs(items))
-            variants = ProductVariant.objects.bulk_create(
+            variants = insert_new(
+                ProductVariant,
                 _instances(
                     ProductVariant,
                     (
                         _variant_row(product.pk, data, start + n, item.pk)
                         for n, (data, item) in enumerate(zip(items, inventory, strict=True), 1)
                     ),
-                )
+                ),
             )
     except IntegrityError as exc:
         raise _integrity_conflict(exc) from exc
-    for variant in variants:
-        event_record(subject=variant, verb="create", actor=actor, arguments={"bulk": True})
+    events_record(subjects=variants, verb="create", actor=actor, arguments={"bulk": True})
     return variants
 
 

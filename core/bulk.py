@@ -70,7 +70,9 @@ def bulk_load(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             rows = (_copy_row(obj, fields) for obj in objects)
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # The raw cursor's errors are psycopg's: wrap them as Django's (IntegrityError …).
+            copying = cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
+            with connection.wrap_database_errors, copying as copy:
                 for row in rows:
                     copy.write_row(row)
                     written += 1
@@ -82,6 +84,28 @@ def bulk_load(
             cursor.executemany(sql, batch)
             written += len(batch)
     return written
+
+
+def insert_new(model: type[M], objects: Iterable[M], *, using: str = "default") -> list[M]:
+    """Insert new instances and give them their primary keys, as bulk_create does, but on
+    PostgreSQL by COPY (several times faster for thousands of rows): the keys are taken from the
+    table's sequence first, so concurrent writers never collide. Elsewhere: bulk_create."""
+    objects = list(objects)
+    connection = connections[using]
+    if not objects or connection.vendor != "postgresql":
+        return model._base_manager.using(using).bulk_create(objects)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, len(objects)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objects, ids, strict=True):
+        obj.pk = pk
+    bulk_load(model, objects, using=using)
+    for obj in objects:
+        obj._state.adding, obj._state.db = False, using
+    return objects
 
 
 def _copy_row(obj: models.Model, fields: Sequence[models.Field[Any, Any]]) -> list[Any]:

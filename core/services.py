@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -32,6 +33,29 @@ def event_record(
         author=author,
         actor=actor if getattr(actor, "pk", None) else None,
         arguments=arguments or {},
+    )
+
+
+def events_record(
+    *,
+    subjects: Sequence[models.Model],
+    verb: str,
+    actor: Any = None,
+    arguments: dict[str, Any] | None = None,
+) -> None:
+    """event_record for many subjects of one change (a bulk create), in one INSERT."""
+    author = getattr(actor, "email", "") if actor is not None else "system"
+    Event.objects.bulk_create(
+        Event(
+            subject_id=subject.pk,
+            subject_type=type(subject).__name__,
+            verb=verb,
+            message=f"{type(subject).__name__} {subject.pk} {verb}",
+            author=author,
+            actor=actor if getattr(actor, "pk", None) else None,
+            arguments=arguments or {},
+        )
+        for subject in subjects
     )
 
 

@@ -11,6 +11,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Greatest, Now
 from django.utils import timezone
 
+from core.bulk import insert_new
 from core.errors import Conflict, ServiceError, ShopifyManaged
 from core.services import event_record, soft_delete
 
@@ -64,16 +65,18 @@ def inventory_items_create_for_variants(
             built.append(model(*values))
         return built
 
-    items: list[InventoryItem] = InventoryItem.objects.bulk_create(
+    items: list[InventoryItem] = insert_new(
+        InventoryItem,
         build(
             InventoryItem,
             ({"sku": s, "requires_shipping": r, "tracked": True} for s, _, r in specs),
-        )
+        ),
     )
     location = Location.objects.filter(active=True).order_by("id").first()
     if location is not None:
         pairs = [(item.pk, q) for item, (_, q, _) in zip(items, specs, strict=True)]
-        InventoryLevel.objects.bulk_create(
+        insert_new(
+            InventoryLevel,
             build(
                 InventoryLevel,
                 (
@@ -85,9 +88,10 @@ def inventory_items_create_for_variants(
                     }
                     for pk, q in pairs
                 ),
-            )
+            ),
         )
-        InventoryAdjustment.objects.bulk_create(
+        insert_new(
+            InventoryAdjustment,
             build(
                 InventoryAdjustment,
                 (
@@ -102,7 +106,7 @@ def inventory_items_create_for_variants(
                     for pk, q in pairs
                     if q > 0
                 ),
-            )
+            ),
         )
     return items
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 
-from core.bulk import bulk_load, new, next_id, reset_sequences
+from core.bulk import bulk_load, insert_new, new, next_id, reset_sequences
 from core.models import Event
 
 
@@ -49,3 +50,20 @@ def test_new_instances_keep_given_timestamps_and_take_field_defaults() -> None:
 def test_new_refuses_names_that_are_not_columns() -> None:
     with pytest.raises(TypeError, match=r"Event has no column attribute\(s\) \['actor'\]"):
         new(Event, actor=None)
+
+
+@pytest.mark.django_db
+def test_insert_new_takes_keys_from_the_sequence_and_raises_djangos_integrity_error() -> None:
+    before = Event.objects.create(subject_id=1, subject_type="Order", verb="placed")
+
+    events = [Event(subject_id=i, subject_type="Order", verb="paid") for i in range(3)]
+
+    rows = insert_new(Event, events)
+    after = Event.objects.create(subject_id=9, subject_type="Order", verb="paid")
+
+    assert [row.pk for row in rows] == [before.pk + 1, before.pk + 2, before.pk + 3]
+    assert after.pk == before.pk + 4  # the sequence moved past them: no reset needed
+    assert not rows[0]._state.adding
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_load(Event, [Event(id=after.pk, subject_id=1, subject_type="Order", verb="paid")])
+    assert Event.objects.count() == 5
