@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import django_filters
 
+from ..choices import ProductStatus
 from ..models import (
     Collection,
     Metafield,
@@ -15,7 +16,7 @@ from ..models import (
 class ProductFilterSet(django_filters.FilterSet):
     vendor = django_filters.CharFilter()
     productType = django_filters.CharFilter(field_name="product_type")
-    status = django_filters.CharFilter()
+    status = django_filters.ChoiceFilter(choices=ProductStatus.choices)
     handle = django_filters.CharFilter()
     tag = django_filters.CharFilter(field_name="product_tags__tag", lookup_expr="iexact")
     publishedAtMin = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")

@@ -5,13 +5,14 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 
+from ..choices import CustomerState
 from ..models import Customer, CustomerGroup
 
 
 class CustomerFilterSet(django_filters.FilterSet):
     email = django_filters.CharFilter(field_name="email", lookup_expr="iexact")
     phone = django_filters.CharFilter()
-    state = django_filters.CharFilter()
+    state = django_filters.ChoiceFilter(choices=CustomerState.choices)
     tag = django_filters.CharFilter(method="filter_tag")
     acceptsMarketing = django_filters.BooleanFilter(field_name="accepts_marketing")
     taxExempt = django_filters.BooleanFilter(field_name="tax_exempt")

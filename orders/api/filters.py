@@ -2,13 +2,18 @@ from __future__ import annotations
 
 import django_filters
 
+from ..choices import FinancialStatus, OrderFulfillmentStatus, OrderStatus
 from ..models import AbandonedCheckout, FulfillmentOrder, Order
 
 
 class OrderFilterSet(django_filters.FilterSet):
-    financialStatus = django_filters.CharFilter(field_name="financial_status")
-    fulfillmentStatus = django_filters.CharFilter(field_name="fulfillment_status")
-    status = django_filters.CharFilter()
+    financialStatus = django_filters.ChoiceFilter(
+        field_name="financial_status", choices=FinancialStatus.choices
+    )
+    fulfillmentStatus = django_filters.ChoiceFilter(
+        field_name="fulfillment_status", choices=OrderFulfillmentStatus.choices
+    )
+    status = django_filters.ChoiceFilter(choices=OrderStatus.choices)
     customerId = django_filters.NumberFilter(field_name="customer_id")
     email = django_filters.CharFilter(lookup_expr="iexact")
     name = django_filters.CharFilter()

@@ -171,3 +171,24 @@ def test_a_bulk_create_answers_with_each_product_as_its_detail_shows_it() -> Non
     assert created.json() == [
         client.get(f"{PRODUCTS}/{row['id']}").json() for row in created.json()
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        (f"{PRODUCTS}?status=published", "status"),
+        ("/api/v1/orders?financialStatus=settled", "financialStatus"),
+        ("/api/v1/orders?fulfillmentStatus=shipped", "fulfillmentStatus"),
+        ("/api/v1/customers?state=asleep", "state"),
+    ],
+)
+def test_an_unknown_enum_value_in_a_filter_is_a_400_naming_the_parameter(
+    url: str, field: str
+) -> None:
+    client = APIClient(HTTP_X_API_KEY=api_key_create(name="r", scopes=["all"])[1])
+
+    response = client.get(url)
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], [d["field"] for d in error["details"]]) == ("VALIDATION_ERROR", [field])
