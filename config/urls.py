@@ -22,4 +22,6 @@ urlpatterns = [
     ),
     path("api/v1/", include("config.api_v1")),
     path("api/v2/", include("config.api_v2")),
+    path("shopify/", include("shopify.urls")),
+    path("webhooks/", include("webhooks.urls")),
 ]
