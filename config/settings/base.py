@@ -226,6 +226,11 @@ SHOPIFY_ACCESS_TOKEN = env.str("SHOPIFY_ACCESS_TOKEN", default="")
 SHOPIFY_API_VERSION = env.str("SHOPIFY_API_VERSION", default="2026-10")
 SHOPIFY_API_SECRET = env.str("SHOPIFY_API_SECRET", default="")
 SHOPIFY_API_BASE_URL = env.str("SHOPIFY_API_BASE_URL", default="")
+SHOPIFY_API_KEY = env.str("SHOPIFY_API_KEY", default="")
+SHOPIFY_SCOPES = env.str(
+    "SHOPIFY_SCOPES",
+    default="read_products,read_customers,read_orders,read_inventory,read_locations",
+)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
