@@ -409,3 +409,13 @@ def connection_install(*, shop_domain: str, grant: TokenGrant) -> ShopifyConnect
             update_fields=[*_GRANT_FIELDS, "installed_at", "uninstalled_at", "updated_at"]
         )
     return connection
+
+
+def connection_circuit_reset(*, connection: ShopifyConnection) -> None:
+    """Staff closed the circuit by hand (the shop is known to be back)."""
+    ShopifyConnection.objects.filter(pk=connection.pk).update(
+        circuit_state=CircuitState.CLOSED,
+        circuit_opened_at=None,
+        consecutive_failures=0,
+        updated_at=timezone.now(),
+    )
