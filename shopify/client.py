@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -167,30 +168,57 @@ class ClientStats:
         )
 
 
-@dataclass
 class CostBucket:
-    """The client's model of Shopify's leaky bucket, read from the last response."""
+    """A model of Shopify's leaky bucket for one shop, shared by the clients of this process
+    (thread-safe). It is read from each response's throttleStatus; a request about to be sent
+    reserves its expected cost until its response arrives, so concurrent requests do not spend
+    the same points twice."""
 
-    status: ThrottleStatus | None = None
-    read_at: float = 0.0
-
-    def update(self, status: ThrottleStatus, *, at: float) -> None:
-        self.status, self.read_at = status, at
+    def __init__(self) -> None:
+        self.status: ThrottleStatus | None = None
+        self.read_at = 0.0
+        self.reserved = 0.0
+        self._lock = threading.Lock()
 
     def available(self, *, at: float) -> float:
+        """Points the bucket holds at `at` (monotonic seconds), less those reserved."""
+        with self._lock:
+            return self._available(at)
+
+    def _available(self, at: float) -> float:
         if self.status is None:
             return float("inf")
         restored = self.status.restore_rate * max(0.0, at - self.read_at)
-        return min(self.status.maximum_available, self.status.currently_available + restored)
+        full = min(self.status.maximum_available, self.status.currently_available + restored)
+        return full - self.reserved
 
-    def seconds_until(self, cost: float, *, at: float) -> float:
-        """How long until the bucket holds `cost` points (0 when it already does)."""
-        if self.status is None:
+    def reserve(self, cost: float, *, at: float) -> float:
+        """Reserve `cost` points and return 0, or return how long to wait before asking again."""
+        with self._lock:
+            status = self.status
+            if status is not None:
+                needed = min(cost, status.maximum_available) - self._available(at)
+                if needed > 0:
+                    return needed / status.restore_rate if status.restore_rate > 0 else 1.0
+            self.reserved += cost
             return 0.0
-        needed = min(cost, self.status.maximum_available) - self.available(at=at)
-        if needed <= 0:
-            return 0.0
-        return needed / self.status.restore_rate if self.status.restore_rate > 0 else 1.0
+
+    def settle(self, cost: float, status: ThrottleStatus | None, *, at: float) -> None:
+        """A reserved request was answered: release its reservation, adopt Shopify's status."""
+        with self._lock:
+            self.reserved = max(0.0, self.reserved - cost)
+            if status is not None:
+                self.status, self.read_at = status, at
+
+
+_buckets: dict[str, CostBucket] = {}
+_buckets_lock = threading.Lock()
+
+
+def shared_bucket(key: str) -> CostBucket:
+    """The process's bucket model for one shop endpoint."""
+    with _buckets_lock:
+        return _buckets.setdefault(key, CostBucket())
 
 
 # --- the circuit breaker -------------------------------------------------------------------------
@@ -320,7 +348,7 @@ class ShopifyClient:
         self.endpoint = f"{root}/admin/api/{api_version}/graphql.json"
         self.breaker = breaker or CircuitBreaker(shop_domain=shop_domain)
         self.stats = ClientStats()
-        self.bucket = CostBucket()
+        self.bucket = shared_bucket(self.endpoint)
         self._access_token = access_token
         self._token_provider = token_provider
         self._sleep = sleep
@@ -367,12 +395,16 @@ class ShopifyClient:
         self.breaker.before_request()
         throttled = 0
         while True:
-            self._pace(self._costs.get(cost_key))
+            reserved = self._pace(self._costs.get(cost_key))
             try:
                 body = self._post_with_retries({"query": query, "variables": variables})
             except (ShopifyUnavailableError, ShopifyHTTPError) as error:
+                self.bucket.settle(reserved, None, at=self._clock())
                 self.breaker.record_failure(error=str(error))
                 raise
+            self.bucket.settle(
+                reserved, ThrottleStatus.from_extensions(body.get("extensions")), at=self._clock()
+            )
             self.breaker.record_success()
             extensions = body.get("extensions") or {}
             cost = extensions.get("cost") or {}
@@ -404,14 +436,14 @@ class ShopifyClient:
                 raise ShopifyGraphQLError([{"message": "response without data"}])
             return data
 
-    def _pace(self, estimated_cost: float | None) -> None:
-        status = self.bucket.status
-        if status is None:
-            return
-        if estimated_cost is None:
-            estimated_cost = float(MAX_QUERY_COST)
-        wait = self.bucket.seconds_until(estimated_cost, at=self._clock())
-        if wait > 0:
+    def _pace(self, estimated_cost: float | None) -> float:
+        """Wait until the bucket holds the request's expected cost; return the points reserved
+        (for a document never sent, the most one query may cost)."""
+        cost = float(MAX_QUERY_COST) if estimated_cost is None else estimated_cost
+        while True:
+            wait = self.bucket.reserve(cost, at=self._clock())
+            if wait <= 0:
+                return cost
             self._wait(wait)
 
     def _wait(self, seconds: float) -> None:
@@ -460,7 +492,6 @@ class ShopifyClient:
             raise _RetryableError("response is not a JSON object")
         status = ThrottleStatus.from_extensions(body.get("extensions"))
         if status is not None:
-            self.bucket.update(status, at=self._clock())
             self.stats.last_throttle_status = status
         errors = body.get("errors") or []
         if body.get("data") is None and any(
@@ -487,7 +518,9 @@ class ShopifyClient:
         offset = 0  # bytes of complete lines already yielded
         failures = 0
         while True:
-            headers = {"Range": f"bytes={offset}-"} if offset else {}
+            headers = {"Accept-Encoding": "identity"}  # byte offsets are offsets in the file
+            if offset:
+                headers["Range"] = f"bytes={offset}-"
             self.stats.requests += 1
             try:
                 with self._http.stream("GET", url, headers=headers) as response:
@@ -504,7 +537,7 @@ class ShopifyClient:
                         )
                     skip = offset if response.status_code != 206 else 0
                     buffer = b""
-                    for chunk in response.iter_raw(_DOWNLOAD_CHUNK_BYTES):
+                    for chunk in response.iter_bytes(_DOWNLOAD_CHUNK_BYTES):
                         if skip:
                             dropped = min(skip, len(chunk))
                             chunk, skip = chunk[dropped:], skip - dropped
