@@ -43,6 +43,7 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from shopify.rows import (
+    legacy_id,
     MODEL_KEYS,
     ApplyResult,
     MirrorChildren,
@@ -389,6 +390,8 @@ def _upsert(
             continue
         if row.shopify_id is not None:
             values["shopify_id"] = row.shopify_id
+        elif spec.key == "inventory_level" and values.get("shopify_id") is None:
+            values["shopify_id"] = _level_id(row)
         groups[tuple(sorted(values))].append((row, values))
     written: list[tuple[int, MirrorRow]] = []
     applied: list[MirrorRow] = []
@@ -400,6 +403,15 @@ def _upsert(
             written.extend(done)
             applied.extend(row for row, _ in chunk if id(row) not in stale)
     return written, applied
+
+
+def _level_id(row: MirrorRow) -> int:
+    """An inventory level's shopify_id (not unique; it marks the row as Shopify's): the id in
+    its GID, else its item's id."""
+    gid = row.fields.get("admin_graphql_api_id")
+    if isinstance(gid, str) and gid:
+        return legacy_id(gid)
+    return row.refs["inventory_item"]
 
 
 def _conflict_columns(spec: _Spec) -> list[str]:

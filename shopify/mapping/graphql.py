@@ -402,9 +402,12 @@ def _inventory_level(line: JSON, position: int | None) -> list[MirrorItem]:
     if item is None or location is None:
         return []
     quantities = {entry["name"]: entry.get("quantity") for entry in line.get("quantities") or ()}
+    # The level's id (shared by the items of a location) is not unique, but it marks the row as
+    # Shopify's, whose quantities may go negative.
     fields: JSON = {
         "shopify_updated_at": _datetime(line.get("updatedAt")),
         "admin_graphql_api_id": line["id"],
+        "shopify_id": legacy_id(line["id"]),
     }
     for name in ("available", "on_hand", "committed", "incoming", "reserved"):
         if name in quantities:
