@@ -43,13 +43,13 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from shopify.rows import (
-    legacy_id,
     MODEL_KEYS,
     ApplyResult,
     MirrorChildren,
     MirrorDelete,
     MirrorItem,
     MirrorRow,
+    legacy_id,
 )
 
 _MODELS: dict[str, str] = {
@@ -116,8 +116,9 @@ _OWNER_MODELS: dict[str, str] = {
     "product_image": "product_image",
 }
 
-# Statement size: PostgreSQL takes at most 65,535 parameters per statement.
-_MAX_PARAMETERS = 60_000
+# Statement size elsewhere than PostgreSQL (which takes one array per column): SQLite takes at
+# most 32,766 parameters per statement.
+_MAX_PARAMETERS = 30_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ class _Column:
     column: str
     json: bool
     field: models.Field[Any, Any]
+    array_type: str  # PostgreSQL element type of the column's array parameter
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,13 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _array_type(field: models.Field[Any, Any]) -> str:
+    """`varchar(255)` -> `text`, `numeric(14, 2)` -> `numeric`: unbounded element types, so an
+    oversized value fails on assignment instead of being cut by the cast."""
+    db_type = (field.db_type(connection) or "text").split("(")[0].strip()
+    return "text" if db_type == "varchar" else db_type
+
+
 @cache
 def _specs() -> dict[str, _Spec]:
     specs = {}
@@ -181,7 +190,11 @@ def _specs() -> dict[str, _Spec]:
             if field.primary_key:
                 continue
             column = _Column(
-                field.name, str(field.column), isinstance(field, models.JSONField), field
+                field.name,
+                str(field.column),
+                isinstance(field, models.JSONField),
+                field,
+                _array_type(field),
             )
             columns[field.name] = column
             columns[field.attname] = column
@@ -350,6 +363,7 @@ def _resolve(
 
 
 def _prepare(spec: _Spec, column: _Column, value: Any) -> Any:
+    """A value as the database driver takes it (SQLite: Django's preparation)."""
     if connection.vendor == "postgresql":
         if column.json and value is not None:
             return Jsonb(value)
@@ -396,7 +410,11 @@ def _upsert(
     written: list[tuple[int, MirrorRow]] = []
     applied: list[MirrorRow] = []
     for given, members in groups.items():
-        size = max(1, _MAX_PARAMETERS // len(spec.insert_columns))
+        size = (
+            len(members)
+            if connection.vendor == "postgresql"
+            else max(1, _MAX_PARAMETERS // len(spec.insert_columns))
+        )
         for start in range(0, len(members), size):
             chunk = members[start : start + size]
             done, stale = _upsert_statement(spec, given, chunk, now, result)
@@ -431,17 +449,23 @@ def _upsert_statement(
     table = _quote(spec.table)
     columns = spec.insert_columns
     conflict = _conflict_columns(spec)
-    parameters: list[Any] = []
-    for _row, values in members:
-        for column in columns:
-            if column.column in values:
-                value = values[column.column]
-            elif spec.timestamps and column.column in ("created_at", "updated_at"):
-                value = now
-            else:
-                value = spec.defaults[column.column]
-            parameters.append(_prepare(spec, column, value))
-    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    if postgres:
+        # One array per column (a short statement whatever the row count: psycopg adapts the
+        # arrays in C, and PostgreSQL plans the same text every time).
+        parameters = [_column_vector(spec, column, given, members, now) for column in columns]
+        source = (
+            "SELECT * FROM unnest("
+            + ", ".join(f"%s::{column.array_type}[]" for column in columns)
+            + ")"
+        )
+    else:
+        parameters = [
+            _prepare(spec, column, value)
+            for _row, values in members
+            for column, value in zip(columns, _column_values(spec, values, now), strict=True)
+        ]
+        placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        source = f"VALUES {', '.join([placeholder] * len(members))}"
     updated = [name for name in given if name not in conflict and name != "shopify_id"]
     assignments = [f"{_quote(name)} = EXCLUDED.{_quote(name)}" for name in updated]
     if spec.timestamps:
@@ -467,7 +491,7 @@ def _upsert_statement(
     returning = f"id, {identity}" + (", (xmax = 0)" if postgres else "")
     sql = (
         f"INSERT INTO {table} ({', '.join(_quote(c.column) for c in columns)})"
-        f" VALUES {', '.join([placeholder] * len(members))}"
+        f" {source}"
         f" ON CONFLICT ({identity}) DO UPDATE SET {', '.join(assignments)}"
         f" WHERE {guard} RETURNING {returning}"
     )
@@ -501,6 +525,36 @@ def _upsert_statement(
         stale = _stale(spec, conflict, rest)
         _count(result.stale, spec.key, len(stale))
     return written, stale
+
+
+def _column_vector(
+    spec: _Spec,
+    column: _Column,
+    given: tuple[str, ...],
+    members: list[tuple[MirrorRow, dict[str, Any]]],
+    now: datetime,
+) -> list[Any]:
+    name = column.column
+    if name in given:
+        vector = [values[name] for _row, values in members]
+    elif spec.timestamps and name in ("created_at", "updated_at"):
+        vector = [now] * len(members)
+    else:
+        vector = [spec.defaults[name]] * len(members)
+    if column.json:
+        return [Jsonb(value) if value is not None else None for value in vector]
+    return vector
+
+
+def _column_values(spec: _Spec, values: dict[str, Any], now: datetime) -> Iterator[Any]:
+    for column in spec.insert_columns:
+        name = column.column
+        if name in values:
+            yield values[name]
+        elif spec.timestamps and name in ("created_at", "updated_at"):
+            yield now
+        else:
+            yield spec.defaults[name]
 
 
 def _existing(

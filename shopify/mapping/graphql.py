@@ -751,6 +751,7 @@ def _order_row(line: JSON, order_id: int) -> MirrorRow:
         number=number,
         order_number=order_number,
         email=_text(line.get("email")),
+        contact_email=_text(line.get("email")),
         phone=_text(line.get("phone")),
         note=_text(line.get("note")),
         tags=_tags(line.get("tags")),
@@ -952,6 +953,16 @@ def _transaction(value: JSON, order_id: int, updated_at: datetime | None) -> Mir
     return MirrorRow("transaction", legacy_id(value["id"]), fields, refs)
 
 
+def _line_fulfillment(line: JSON) -> str | None:
+    """REST's line `fulfillment_status`: null while nothing is fulfilled, then partial/fulfilled."""
+    current = line.get("currentQuantity")
+    quantity = _int(current if current is not None else line.get("quantity"))
+    unfulfilled = _int(line.get("unfulfilledQuantity"))
+    if quantity <= 0 or unfulfilled >= quantity:
+        return None
+    return "fulfilled" if unfulfilled == 0 else "partial"
+
+
 def _line_item(line: JSON, position: int | None) -> list[MirrorItem]:
     parent = _parent(line)
     if parent is None or parent[0] != "Order" or "quantity" not in line:
@@ -969,6 +980,7 @@ def _line_item(line: JSON, position: int | None) -> list[MirrorItem]:
         "quantity": _int(line.get("quantity")),
         "current_quantity": line.get("currentQuantity"),
         "fulfillable_quantity": _int(line.get("unfulfilledQuantity")),
+        "fulfillment_status": _line_fulfillment(line),
         "requires_shipping": bool(line.get("requiresShipping", True)),
         "taxable": bool(line.get("taxable", True)),
         "gift_card": bool(line.get("isGiftCard")),

@@ -224,7 +224,7 @@ def test_children_missing_at_shopify_are_removed() -> None:
     node = product_node(variants=[variant_node(70011, sku="TS-S")], updated="2026-03-01T00:00:00Z")
     node["options"] = node["options"][:1]
 
-    result = mirror.apply(mapped(node) + complete_children(node))
+    result = mirror.apply([*mapped(node), *complete_children(node)])
 
     assert result.deleted == {"product_variant": 1, "product_option": 1}
     assert sorted(ProductVariant.objects.values_list("shopify_id", flat=True)) == [70011]
