@@ -17,3 +17,5 @@ class WebhookDeliveryStatus(models.TextChoices):
     FAILED = "failed", "failed"
     IGNORED_DUPLICATE = "ignored_duplicate", "ignored (duplicate)"
     IGNORED_STALE = "ignored_stale", "ignored (stale)"
+    # A topic the connector does not apply: recorded, never queued.
+    IGNORED_TOPIC = "ignored_topic", "ignored (topic not handled)"

@@ -1,4 +1,4 @@
-"""Writes of webhook subscriptions.
+"""Writes of webhook subscriptions, and the application of inbound Shopify deliveries.
 
 Rules (the seed + Shopify): the topic is one of Shopify's webhook topics; the address is an
 https URL; the format is json; (topic, address) is unique among live subscriptions (the database
@@ -9,14 +9,28 @@ Mirrored subscriptions are refused (SHOPIFY_MANAGED).
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
 
+from compliance.services import (
+    shopify_customer_redact_record,
+    shopify_data_request_record,
+    shopify_shop_redact_record,
+)
 from core.errors import Conflict, ShopifyManaged
 from core.services import event_record, soft_delete
+from inventory.models import InventoryLevel
+from inventory.services import _record_low_stock as record_low_stock
+from shopify import mirror
+from shopify.mapping.rest import MAPPED_TOPICS, items_for_webhook, product_incomplete, record_id
+from shopify.rows import ApplyResult, MirrorChildren, MirrorDelete
 
-from .models import WebhookSubscription
+from .choices import WebhookDeliveryStatus
+from .models import WebhookDelivery, WebhookSubscription
 
 DEFAULT_API_VERSION = "2025-07"
 SUBSCRIPTION_FIELDS = (
@@ -232,3 +246,215 @@ def webhook_subscription_delete(*, subscription: WebhookSubscription, actor: Any
     _refuse_mirrored(subscription)
     soft_delete(instance=subscription)
     event_record(subject=subscription, verb="destroy", actor=actor)
+
+
+# --- inbound Shopify deliveries: apply ------------------------------------------------------------
+#
+# A recorded delivery is applied once: the row is locked (skip_locked: a second worker given the
+# same id moves on), mapped by `shopify.mapping.rest` and written by `shopify.mirror.apply`, whose
+# updated_at guard ignores stale rows, so out-of-order deliveries never regress data. A payload's
+# complete child sets (`MirrorChildren`: a product's variants, an order's lines …) are applied only
+# when its parent row was not stale: an old payload must not prune children added since.
+# Errors: transient database errors (OperationalError: deadlock, serialization, lost connection)
+# roll everything back and propagate for the task to retry; anything else marks the delivery
+# failed with the error, attempts + 1.
+
+COMPLIANCE_TOPICS = frozenset({"customers/data_request", "customers/redact", "shop/redact"})
+SIGNAL_TOPICS = frozenset({"app/uninstalled", "bulk_operations/finish"})
+APPLIED_TOPICS: frozenset[str] = (
+    MAPPED_TOPICS | {"inventory_levels/disconnect"} | SIGNAL_TOPICS | COMPLIANCE_TOPICS
+)
+PRIMARY_MODELS = {
+    "products": "product",
+    "collections": "collection",
+    "customers": "customer",
+    "orders": "order",
+    "refunds": "refund",
+    "fulfillments": "fulfillment",
+    "order_transactions": "transaction",
+    "inventory_levels": "inventory_level",
+    "inventory_items": "inventory_item",
+    "locations": "location",
+}
+PENDING_STATUSES = (WebhookDeliveryStatus.RECEIVED, WebhookDeliveryStatus.FAILED)
+MAX_ERROR_LENGTH = 4000
+
+
+@dataclass
+class DeliveryOutcome:
+    """What applying a delivery did (for the task, the tests and the admin)."""
+
+    status: str
+    result: ApplyResult = field(default_factory=ApplyResult)
+    refresh_product_id: int | None = None
+
+
+def _primary_model(topic: str) -> str:
+    """The mirror model a topic is about: "orders/paid" -> "order"."""
+    return PRIMARY_MODELS[topic.split("/", 1)[0]]
+
+
+def _apply_mirror(delivery: WebhookDelivery) -> DeliveryOutcome:
+    items = [
+        # A delete happened when Shopify triggered its webhook, which may be long before now.
+        replace(item, deleted_at=delivery.triggered_at)
+        if isinstance(item, MirrorDelete) and delivery.triggered_at is not None
+        else item
+        for item in items_for_webhook(delivery.topic, delivery.payload)
+    ]
+    rows = [item for item in items if not isinstance(item, MirrorChildren)]
+    children = [item for item in items if isinstance(item, MirrorChildren)]
+    low_stock_before = _level_before(delivery)
+    result = mirror.apply(rows)
+    stale_parents = {
+        child.parent_model for child in children if result.stale.get(child.parent_model)
+    }
+    fresh_children = [child for child in children if child.parent_model not in stale_parents]
+    if fresh_children:
+        result.merge(mirror.apply(fresh_children))
+    if low_stock_before is not None:
+        _record_low_stock_reached(delivery, available_before=low_stock_before)
+    changed = any(
+        count
+        for counts in (result.created, result.updated, result.deleted)
+        for count in counts.values()
+    )
+    status = (
+        WebhookDeliveryStatus.IGNORED_STALE
+        if not changed and result.stale.get(_primary_model(delivery.topic))
+        else WebhookDeliveryStatus.PROCESSED
+    )
+    outcome = DeliveryOutcome(status=status, result=result)
+    if (
+        delivery.topic in ("products/create", "products/update")
+        and status == WebhookDeliveryStatus.PROCESSED
+        and product_incomplete(delivery.payload)
+    ):
+        outcome.refresh_product_id = record_id(delivery.payload)
+    return outcome
+
+
+def _level_key(delivery: WebhookDelivery) -> tuple[int, int] | None:
+    payload = delivery.payload
+    item_id, location_id = payload.get("inventory_item_id"), payload.get("location_id")
+    if item_id is None or location_id is None:
+        return None
+    return int(item_id), int(location_id)
+
+
+def _level_before(delivery: WebhookDelivery) -> int | None:
+    """inventory_levels/update: the level's available count before the update (locked), when it
+    has a low-stock threshold; None otherwise."""
+    if delivery.topic != "inventory_levels/update" or (key := _level_key(delivery)) is None:
+        return None
+    level = (
+        InventoryLevel.objects.select_for_update()
+        .filter(inventory_item__shopify_id=key[0], location__shopify_id=key[1])
+        .exclude(low_stock_threshold=None)
+        .only("available")
+        .first()
+    )
+    return level.available if level is not None else None
+
+
+def _record_low_stock_reached(delivery: WebhookDelivery, *, available_before: int) -> None:
+    """The low-stock Event, as for local adjustments: the level fell to or below its threshold."""
+    key = _level_key(delivery)
+    level = InventoryLevel.objects.filter(
+        inventory_item__shopify_id=key[0] if key else None,
+        location__shopify_id=key[1] if key else None,
+    ).first()
+    if (
+        level is not None
+        and level.low_stock_threshold is not None
+        and level.available < available_before
+        and level.available <= level.low_stock_threshold
+    ):
+        record_low_stock(level, None)
+
+
+def _disconnect_level(delivery: WebhookDelivery) -> DeliveryOutcome:
+    """inventory_levels/disconnect: the item is no longer stocked at the location."""
+    key = _level_key(delivery)
+    result = ApplyResult()
+    if key is not None:
+        deleted, _ = InventoryLevel.objects.filter(
+            inventory_item__shopify_id=key[0], location__shopify_id=key[1]
+        ).delete()
+        if deleted:
+            result.deleted["inventory_level"] = deleted
+    return DeliveryOutcome(status=WebhookDeliveryStatus.PROCESSED, result=result)
+
+
+def _apply_signal(delivery: WebhookDelivery) -> DeliveryOutcome:
+    if delivery.topic == "app/uninstalled":
+        from shopify.connection import connection_mark_uninstalled
+
+        connection_mark_uninstalled(shop_domain=delivery.shop_domain)
+    else:
+        from shopify.sync import bulk_operation_finished
+
+        bulk_operation_finished(gid=str(delivery.payload["admin_graphql_api_id"]))
+    return DeliveryOutcome(status=WebhookDeliveryStatus.PROCESSED)
+
+
+def _apply_compliance(delivery: WebhookDelivery) -> DeliveryOutcome:
+    recorders = {
+        "customers/data_request": shopify_data_request_record,
+        "customers/redact": shopify_customer_redact_record,
+        "shop/redact": shopify_shop_redact_record,
+    }
+    recorders[delivery.topic](payload=delivery.payload)
+    return DeliveryOutcome(status=WebhookDeliveryStatus.PROCESSED)
+
+
+def _dispatch(delivery: WebhookDelivery) -> DeliveryOutcome:
+    if delivery.topic in MAPPED_TOPICS:
+        return _apply_mirror(delivery)
+    if delivery.topic == "inventory_levels/disconnect":
+        return _disconnect_level(delivery)
+    if delivery.topic in SIGNAL_TOPICS:
+        return _apply_signal(delivery)
+    if delivery.topic in COMPLIANCE_TOPICS:
+        return _apply_compliance(delivery)
+    return DeliveryOutcome(status=WebhookDeliveryStatus.IGNORED_TOPIC)
+
+
+def webhook_delivery_apply(*, delivery_id: int) -> DeliveryOutcome | None:
+    """Apply one recorded delivery; None when it is already done or another worker holds it.
+
+    Raises OperationalError (nothing written) for the caller to retry."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            .filter(pk=delivery_id, status__in=PENDING_STATUSES)
+            .first()
+        )
+        if delivery is None:
+            return None
+        try:
+            with transaction.atomic():
+                outcome = _dispatch(delivery)
+        except OperationalError:
+            raise
+        except Exception as exc:  # any other failure is recorded on the delivery
+            delivery.status = WebhookDeliveryStatus.FAILED
+            delivery.error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
+            delivery.attempts += 1
+            delivery.save(update_fields=["status", "error", "attempts"])
+            return DeliveryOutcome(status=WebhookDeliveryStatus.FAILED)
+        delivery.status = outcome.status
+        delivery.error = ""
+        delivery.attempts += 1
+        delivery.processed_at = timezone.now()
+        delivery.save(update_fields=["status", "error", "attempts", "processed_at"])
+    return outcome
+
+
+def webhook_delivery_fail(*, delivery_id: int, error: str) -> None:
+    """Record a delivery whose application kept failing transiently (retries exhausted)."""
+    WebhookDelivery.objects.filter(pk=delivery_id, status__in=PENDING_STATUSES).update(
+        status=WebhookDeliveryStatus.FAILED,
+        error=(error or "failed")[:MAX_ERROR_LENGTH],
+        attempts=F("attempts") + 1,
+    )

@@ -1,0 +1,38 @@
+"""Celery tasks of the webhooks app: thin, id-based wrappers around its services."""
+
+from __future__ import annotations
+
+from celery import Task, shared_task
+from django.db import OperationalError
+
+from .services import webhook_delivery_apply, webhook_delivery_fail
+
+MAX_RETRIES = 5
+RETRY_CAP_SECONDS = 30
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+def webhook_apply_task(self: Task, delivery_id: int) -> str | None:
+    """Apply one recorded delivery; transient database errors are retried with backoff. A
+    product whose webhook could not carry all its variants is then fetched whole."""
+    try:
+        outcome = webhook_delivery_apply(delivery_id=delivery_id)
+    except OperationalError as exc:
+        retries: int = self.request.retries
+        if retries >= MAX_RETRIES:
+            webhook_delivery_fail(delivery_id=delivery_id, error=f"{type(exc).__name__}: {exc}")
+            raise
+        raise self.retry(exc=exc, countdown=min(2**retries, RETRY_CAP_SECONDS)) from exc
+    if outcome is None:
+        return None
+    if outcome.refresh_product_id is not None:
+        webhook_product_refresh_task.delay(outcome.refresh_product_id)
+    return outcome.status
+
+
+@shared_task(acks_late=True)
+def webhook_product_refresh_task(shopify_id: int) -> None:
+    """Fetch a product with more variants than its webhook carried (Shopify sends 100)."""
+    from shopify.sync import product_refresh
+
+    product_refresh(shopify_id=shopify_id)
