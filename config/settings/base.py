@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -150,6 +151,13 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-keys": {"task": "core.tasks.purge_idempotency_keys", "schedule": 3600.0},
+    # Shopify connector: incremental sync (deletions included) every 5 minutes, reconciliation
+    # with repair nightly at 03:00 UTC. Without a configured shop both do nothing.
+    "shopify-sync-incremental": {"task": "shopify.tasks.shopify_sync_task", "schedule": 300.0},
+    "shopify-reconcile-nightly": {
+        "task": "shopify.tasks.shopify_reconcile_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 REST_FRAMEWORK = {
