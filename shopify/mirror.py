@@ -29,6 +29,7 @@ the locations' ids, for collection memberships the products' ids).
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
-from django.db import connection, models, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
@@ -51,6 +52,8 @@ from shopify.rows import (
     MirrorRow,
     legacy_id,
 )
+
+logger = logging.getLogger(__name__)
 
 _MODELS: dict[str, str] = {
     "location": "inventory.Location",
@@ -407,6 +410,8 @@ def _upsert(
         elif spec.key == "inventory_level" and values.get("shopify_id") is None:
             values["shopify_id"] = _level_id(row)
         groups[tuple(sorted(values))].append((row, values))
+    if spec.key == "product_option":
+        _clear_moved_options([values for members in groups.values() for _row, values in members])
     written: list[tuple[int, MirrorRow]] = []
     applied: list[MirrorRow] = []
     for given, members in groups.items():
@@ -417,10 +422,97 @@ def _upsert(
         )
         for start in range(0, len(members), size):
             chunk = members[start : start + size]
-            done, stale = _upsert_statement(spec, given, chunk, now, result)
+            try:
+                with transaction.atomic():
+                    done, stale = _upsert_statement(spec, given, chunk, now, result)
+            except (IntegrityError, DataError):
+                done, stale, chunk = _upsert_one_by_one(spec, given, chunk, now, result)
             written.extend(done)
             applied.extend(row for row, _ in chunk if id(row) not in stale)
     return written, applied
+
+
+def _clear_moved_options(rows: list[dict[str, Any]]) -> None:
+    """Options are unique per product by position and by name, and Shopify reorders and renames
+    them: remove the older stored options that stand where an incoming one goes (the incoming
+    rows, with their values, take their place; a swap removes both and writes both)."""
+    rows = [values for values in rows if values.get("product_id") is not None]
+    if not rows or connection.vendor != "postgresql":
+        if rows:
+            _clear_moved_options_one_by_one(rows)
+        return
+    options = _quote(_specs()["product_option"].table)
+    option_values = _quote(_specs()["option_value"].table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT o.id FROM {options} o JOIN unnest(%s::bigint[], %s::bigint[], %s::integer[],"
+            " %s::text[], %s::timestamptz[]) AS u(shopify_id, product_id, position, name, stamp)"
+            " ON o.product_id = u.product_id AND (o.position = u.position OR o.name = u.name)"
+            " WHERE o.shopify_id IS DISTINCT FROM u.shopify_id"
+            " AND (o.shopify_updated_at IS NULL OR u.stamp IS NULL"
+            " OR o.shopify_updated_at <= u.stamp)",
+            [
+                [values.get("shopify_id") for values in rows],
+                [values["product_id"] for values in rows],
+                [values.get("position") for values in rows],
+                [values.get("name") for values in rows],
+                [values.get("shopify_updated_at") for values in rows],
+            ],
+        )
+        doomed = sorted({record[0] for record in cursor.fetchall()})
+        if doomed:
+            cursor.execute(f"DELETE FROM {option_values} WHERE option_id = ANY(%s)", [doomed])
+            cursor.execute(f"DELETE FROM {options} WHERE id = ANY(%s)", [doomed])
+
+
+def _clear_moved_options_one_by_one(rows: list[dict[str, Any]]) -> None:
+    options = _quote(_specs()["product_option"].table)
+    option_values = _quote(_specs()["option_value"].table)
+    with connection.cursor() as cursor:
+        for values in rows:
+            cursor.execute(
+                f"SELECT id FROM {options} WHERE product_id = %s AND (position = %s OR name = %s)"
+                " AND (shopify_id IS NULL OR shopify_id <> %s)",
+                [
+                    values["product_id"],
+                    values.get("position"),
+                    values.get("name"),
+                    values.get("shopify_id"),
+                ],
+            )
+            doomed = [record[0] for record in cursor.fetchall()]
+            for pk in doomed:
+                cursor.execute(f"DELETE FROM {option_values} WHERE option_id = %s", [pk])
+                cursor.execute(f"DELETE FROM {options} WHERE id = %s", [pk])
+
+
+def _upsert_one_by_one(
+    spec: _Spec,
+    given: tuple[str, ...],
+    members: list[tuple[MirrorRow, dict[str, Any]]],
+    now: datetime,
+    result: ApplyResult,
+) -> tuple[list[tuple[int, MirrorRow]], set[int], list[tuple[MirrorRow, dict[str, Any]]]]:
+    """A statement failed on a constraint: write its rows one at a time, and defer (and log)
+    the rows the database refuses, so one row Shopify holds and we cannot does not stop the
+    others. Returns what _upsert_statement does, and the members written."""
+    written: list[tuple[int, MirrorRow]] = []
+    stale: set[int] = set()
+    kept: list[tuple[MirrorRow, dict[str, Any]]] = []
+    for member in members:
+        try:
+            with transaction.atomic():
+                done, old = _upsert_statement(spec, given, [member], now, result)
+        except (IntegrityError, DataError) as error:
+            logger.warning(
+                "mirror: %s %s refused by the database: %s", spec.key, member[0].shopify_id, error
+            )
+            result.deferred.append(member[0])
+            continue
+        written.extend(done)
+        stale |= old
+        kept.append(member)
+    return written, stale, kept
 
 
 def _level_id(row: MirrorRow) -> int:
@@ -480,10 +572,19 @@ def _upsert_statement(
         guard += (
             f" AND ({table}.deleted_at IS NULL OR EXCLUDED.shopify_updated_at > {table}.deleted_at)"
         )
-    if updated and postgres:
-        mine = ", ".join(f"{table}.{_quote(name)}" for name in updated)
-        theirs = ", ".join(f"EXCLUDED.{_quote(name)}" for name in updated)
-        changed = f"ROW({mine}) IS DISTINCT FROM ROW({theirs})"
+    if updated:
+        if postgres:
+            mine = ", ".join(f"{table}.{_quote(name)}" for name in updated)
+            theirs = ", ".join(f"EXCLUDED.{_quote(name)}" for name in updated)
+            changed = f"ROW({mine}) IS DISTINCT FROM ROW({theirs})"
+        else:
+            changed = (
+                "("
+                + " OR ".join(
+                    f"{table}.{_quote(name)} IS NOT EXCLUDED.{_quote(name)}" for name in updated
+                )
+                + ")"
+            )
         if spec.soft_delete:
             changed = f"({changed} OR {table}.deleted_at IS NOT NULL)"
         guard += f" AND {changed}"
@@ -679,7 +780,7 @@ def _product_tag_list(tags: str) -> list[str]:
     seen: dict[str, str] = {}
     for tag in (item.strip() for item in tags.split(",")):
         if tag and tag.lower() not in seen:
-            seen[tag.lower()] = tag[:255]
+            seen[tag.lower()] = tag[:255].strip()
     return list(seen.values())
 
 
@@ -688,7 +789,7 @@ def _customer_tag_list(tags: str) -> list[str]:
     seen: dict[str, None] = {}
     for tag in (item.strip().lower() for item in tags.split(",")):
         if tag:
-            seen.setdefault(tag[:255], None)
+            seen.setdefault(tag[:255].strip(), None)
     return list(seen)
 
 

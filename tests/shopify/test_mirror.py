@@ -309,3 +309,39 @@ def test_diff_names_every_field_that_differs() -> None:
         mirror.Difference("location", 9001, "city", "Ottawa", "Toronto"),
         mirror.Difference("location", 9002, "(missing)", "present", None),
     ]
+
+
+def test_options_swapped_at_shopify_are_mirrored() -> None:
+    mirror.apply(mapped(product_node()))
+    node = product_node(updated="2026-03-01T00:00:00Z")
+    size, color = node["options"]
+    node["options"] = [{**color, "position": 1}, {**size, "position": 2}]
+
+    result = mirror.apply(mapped(node))
+
+    assert result.deferred == []
+    assert list(ProductOption.objects.order_by("position").values_list("name", "shopify_id")) == [
+        ("Color", 70012),
+        ("Size", 70011),
+    ]
+    assert OptionValue.objects.count() == 3
+
+
+def test_a_row_the_database_refuses_is_deferred_and_the_others_are_written() -> None:
+    mirror.apply(mapped(product_node(7001, variants=[])))
+    # Shopify gave another (live) product the same handle: we missed the first one's deletion.
+    clash = product_node(7002, variants=[])
+    clash["handle"] = "cotton-t-shirt-7001"
+
+    result = mirror.apply(mapped(clash, product_node(7003, variants=[])))
+
+    # The refused product, and its options and values (their parent is missing).
+    assert [(row.model, row.shopify_id) for row in result.deferred] == [
+        ("product", 7002),
+        ("product_option", 70021),
+        ("product_option", 70022),
+        ("option_value", 700211),
+        ("option_value", 700212),
+        ("option_value", 700221),
+    ]
+    assert sorted(Product.objects.values_list("shopify_id", flat=True)) == [7001, 7003]
