@@ -287,6 +287,10 @@ class DeliveryOutcome:
     status: str
     result: ApplyResult = field(default_factory=ApplyResult)
     refresh_product_id: int | None = None
+    error: str = ""
+    # Rows waited for a record the mirror does not hold yet (a transaction before its order):
+    # the delivery is failed for now and worth applying again once the parent has arrived.
+    waiting: bool = False
 
 
 def _primary_model(topic: str) -> str:
@@ -324,6 +328,17 @@ def _apply_mirror(delivery: WebhookDelivery) -> DeliveryOutcome:
         if not changed and result.stale.get(_primary_model(delivery.topic))
         else WebhookDeliveryStatus.PROCESSED
     )
+    if result.deferred:
+        missing = ", ".join(
+            f"{row.model} {row.shopify_id} ({', '.join(f'{k} {v}' for k, v in row.refs.items())})"
+            for row in result.deferred[:5]
+        )
+        return DeliveryOutcome(
+            status=WebhookDeliveryStatus.FAILED,
+            result=result,
+            error=f"Waiting for the records these rows point at: {missing}",
+            waiting=True,
+        )
     outcome = DeliveryOutcome(status=status, result=result)
     if (
         delivery.topic in ("products/create", "products/update")
@@ -438,15 +453,15 @@ def webhook_delivery_apply(*, delivery_id: int) -> DeliveryOutcome | None:
         except OperationalError:
             raise
         except Exception as exc:  # any other failure is recorded on the delivery
-            delivery.status = WebhookDeliveryStatus.FAILED
-            delivery.error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
-            delivery.attempts += 1
-            delivery.save(update_fields=["status", "error", "attempts"])
-            return DeliveryOutcome(status=WebhookDeliveryStatus.FAILED)
+            outcome = DeliveryOutcome(
+                status=WebhookDeliveryStatus.FAILED, error=f"{type(exc).__name__}: {exc}"
+            )
         delivery.status = outcome.status
-        delivery.error = ""
+        delivery.error = outcome.error[:MAX_ERROR_LENGTH]
         delivery.attempts += 1
-        delivery.processed_at = timezone.now()
+        delivery.processed_at = (
+            None if outcome.status == WebhookDeliveryStatus.FAILED else timezone.now()
+        )
         delivery.save(update_fields=["status", "error", "attempts", "processed_at"])
     return outcome
 

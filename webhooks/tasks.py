@@ -13,8 +13,10 @@ RETRY_CAP_SECONDS = 30
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
 def webhook_apply_task(self: Task, delivery_id: int) -> str | None:
-    """Apply one recorded delivery; transient database errors are retried with backoff. A
-    product whose webhook could not carry all its variants is then fetched whole."""
+    """Apply one recorded delivery; transient database errors, and rows waiting for a parent
+    record not mirrored yet, are retried with backoff (2 s … 30 s, 5 times; a delivery still
+    failing then stays `failed` for reconciliation). A product whose webhook could not carry
+    all its variants is then fetched whole."""
     try:
         outcome = webhook_delivery_apply(delivery_id=delivery_id)
     except OperationalError as exc:
@@ -25,6 +27,10 @@ def webhook_apply_task(self: Task, delivery_id: int) -> str | None:
         raise self.retry(exc=exc, countdown=min(2**retries, RETRY_CAP_SECONDS)) from exc
     if outcome is None:
         return None
+    if outcome.waiting and not self.request.is_eager and self.request.retries < MAX_RETRIES:
+        # Its parent (an order, a product …) is likely in a delivery still on its way; eager
+        # execution (no broker) leaves it failed for the next try.
+        raise self.retry(countdown=min(2 ** (self.request.retries + 1), RETRY_CAP_SECONDS))
     if outcome.refresh_product_id is not None:
         webhook_product_refresh_task.delay(outcome.refresh_product_id)
     return outcome.status
