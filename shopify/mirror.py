@@ -309,9 +309,10 @@ def _newest(spec: _Spec, rows: list[MirrorRow]) -> list[MirrorRow]:
         theirs = other.fields.get("shopify_updated_at")
         if theirs is not None and mine is not None and mine < theirs:
             row, other = other, row
-        chosen[identity] = MirrorRow(
-            row.model, row.shopify_id, {**other.fields, **row.fields}, {**other.refs, **row.refs}
-        )
+        fields = {**other.fields, **row.fields}
+        if fields.get("shopify_updated_at") is None:
+            fields["shopify_updated_at"] = other.fields.get("shopify_updated_at")
+        chosen[identity] = MirrorRow(row.model, row.shopify_id, fields, {**other.refs, **row.refs})
     return list(chosen.values())
 
 
@@ -405,6 +406,9 @@ def _upsert(
         if deferred:
             result.deferred.append(row)
             continue
+        if "shopify_updated_at" in values and values["shopify_updated_at"] is None:
+            # No timestamp of its own nor from a parent: the stored one stays.
+            del values["shopify_updated_at"]
         if row.shopify_id is not None:
             values["shopify_id"] = row.shopify_id
         elif spec.key == "inventory_level" and values.get("shopify_id") is None:

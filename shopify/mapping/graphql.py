@@ -25,6 +25,7 @@ Conventions of the rows produced (the REST mapper produces the same):
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -176,7 +177,13 @@ def complete_children(node: JSON) -> list[MirrorChildren]:
         child_model = _CHILD_CONNECTIONS.get((parent_model, key))
         if child_model is None:
             continue
-        ids = frozenset(legacy_id(child["id"]) for child in nodes if "id" in child)
+        if child_model == "inventory_level":
+            # Levels are keyed by their location within the item.
+            ids = frozenset(
+                location for child in nodes if (location := _ref(child.get("location")))
+            )
+        else:
+            ids = frozenset(legacy_id(child["id"]) for child in nodes if "id" in child)
         result.append(MirrorChildren(parent_model, legacy_id(node_id), child_model, ids))
     return result
 
@@ -1020,12 +1027,38 @@ _MAPPERS: dict[str, _Mapper] = {
 }
 
 
+def _shipping_line(node: JSON) -> JSON:
+    return {
+        "title": node.get("title"),
+        "code": node.get("code"),
+        "source": node.get("source"),
+        "price": _amount_text(node.get("originalPriceSet")),
+        "price_set": _money_set(node.get("originalPriceSet")),
+    }
+
+
+def _shipping_lines_row(parent_id: str, lines: list[JSON], updated_at: Any) -> MirrorRow:
+    """A bulk order's shipping lines arrive as lines of their own (no id): a row setting them."""
+    return MirrorRow(
+        "order",
+        legacy_id(parent_id),
+        {"shopify_updated_at": _datetime(updated_at), "shipping_lines": lines},
+    )
+
+
 def items_from_line(line: JSON) -> list[MirrorItem]:
     """The mirror items of one line (a bulk JSONL line or a line from `lines_from_node`),
     dispatched on the GID type of `line["id"]` (and `__parentId`). Lines of types the mirror does
-    not hold (e.g. a Video under a product) map to nothing."""
+    not hold (e.g. a Video under a product) map to nothing. A bulk shipping line (no id, under an
+    order) sets the order's shipping lines to that one: use a `LineMapper` for orders with
+    several."""
     line_id = line.get("id")
     if not isinstance(line_id, str):
+        parent = line.get("__parentId")
+        if isinstance(parent, str) and gid_type(parent) == "Order" and "code" in line:
+            return [
+                _shipping_lines_row(parent, [_shipping_line(line)], line.get("__parentUpdatedAt"))
+            ]
         return []
     mapper = _MAPPERS.get(gid_type(line_id))
     if mapper is None:
@@ -1034,29 +1067,54 @@ def items_from_line(line: JSON) -> list[MirrorItem]:
     return mapper(line, index if isinstance(index, int) else None)
 
 
-class LineMapper:
-    """`items_from_line` for a stream of bulk lines, which carry no positions: images and
-    collection memberships are numbered in order of arrival per parent (Shopify lists a
-    parent's children after it, in the connection's order)."""
+# Parents a LineMapper remembers (their children follow them in a bulk file, not always next).
+_REMEMBERED = 20_000
 
-    __slots__ = ("_counters",)
+
+class LineMapper:
+    """`items_from_line` for a stream of bulk lines, which carry less than paged lines do:
+    - children without a timestamp get their parent's `updatedAt` (the parent's line came
+      earlier: Shopify lists a parent's children after it, though not always right after);
+    - images and collection memberships are numbered in order of arrival per parent;
+    - an order's shipping lines (lines of their own in bulk) are gathered per order.
+    It remembers the last 20,000 parents, so its memory stays flat whatever the file size."""
+
+    __slots__ = ("_parents",)
 
     def __init__(self) -> None:
-        self._counters: dict[str, int] = {}
+        # parent GID -> [updatedAt, children counted, shipping lines]
+        self._parents: OrderedDict[str, list[Any]] = OrderedDict()
+
+    def _parent(self, parent_id: str) -> list[Any]:
+        state = self._parents.get(parent_id)
+        if state is None:
+            state = self._parents[parent_id] = [None, 0, []]
+            if len(self._parents) > _REMEMBERED:
+                self._parents.popitem(last=False)
+        return state
 
     def items(self, line: JSON) -> list[MirrorItem]:
         line_id = line.get("id")
-        parent = line.get("__parentId")
-        if (
-            isinstance(line_id, str)
-            and isinstance(parent, str)
-            and "__index" not in line
-            and (
-                (line_id.startswith("gid://shopify/MediaImage/") and "/Product/" in parent)
-                or (line_id.startswith("gid://shopify/Product/") and "/Collection/" in parent)
+        parent_id = line.get("__parentId")
+        if not isinstance(parent_id, str):
+            if isinstance(line_id, str) and "updatedAt" in line:
+                self._parent(line_id)[0] = line["updatedAt"]
+            return items_from_line(line)
+        state = self._parent(parent_id)
+        if not isinstance(line_id, str):
+            if gid_type(parent_id) == "Order" and "code" in line:
+                state[2].append(_shipping_line(line))
+                return [_shipping_lines_row(parent_id, list(state[2]), state[0])]
+            return []
+        extra: JSON = {}
+        if state[0] is not None and "__parentUpdatedAt" not in line:
+            extra["__parentUpdatedAt"] = state[0]
+        if "__index" not in line and (
+            (line_id.startswith("gid://shopify/MediaImage/") and gid_type(parent_id) == "Product")
+            or (
+                line_id.startswith("gid://shopify/Product/") and gid_type(parent_id) == "Collection"
             )
         ):
-            position = self._counters.get(parent, 0) + 1
-            self._counters[parent] = position
-            line = {**line, "__index": position}
-        return items_from_line(line)
+            state[1] += 1
+            extra["__index"] = state[1]
+        return items_from_line({**line, **extra} if extra else line)
