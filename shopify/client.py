@@ -196,6 +196,8 @@ class CostBucket:
         """Reserve `cost` points and return 0, or return how long to wait before asking again."""
         with self._lock:
             status = self.status
+            if status is None and self.reserved > 0:
+                return 0.05  # one request at a time until Shopify has told us the bucket's state
             if status is not None:
                 needed = min(cost, status.maximum_available) - self._available(at)
                 if needed > 0:
@@ -425,10 +427,7 @@ class ShopifyClient:
                     self._wait(1.0)
                 continue  # _pace() now waits for the points this document is known to need
             if "MAX_COST_EXCEEDED" in codes:
-                requested = cost.get("requestedQueryCost")
-                raise ShopifyQueryCostError(
-                    errors, requested_cost=int(requested) if requested is not None else None
-                )
+                raise ShopifyQueryCostError(errors, requested_cost=_requested_cost(cost, errors))
             if errors:
                 raise ShopifyGraphQLError(errors)
             data = body.get("data")
@@ -575,6 +574,18 @@ def _cost_shape(variables: dict[str, Any]) -> str:
     numbers = {k: v for k, v in variables.items() if isinstance(v, int | float)}
     sizes = {k: len(v) for k, v in variables.items() if isinstance(v, list)}
     return json.dumps([numbers, sizes], sort_keys=True)
+
+
+def _requested_cost(cost: dict[str, Any], errors: list[dict[str, Any]]) -> int | None:
+    """What a refused query would have cost: `extensions.cost` or, as Shopify sends it with
+    MAX_COST_EXCEEDED, the error's own `extensions.cost`."""
+    if cost.get("requestedQueryCost") is not None:
+        return int(cost["requestedQueryCost"])
+    for error in errors:
+        value = (error.get("extensions") or {}).get("cost")
+        if isinstance(value, int | float):
+            return int(value)
+    return None
 
 
 def _retry_after(response: httpx.Response) -> float | None:
