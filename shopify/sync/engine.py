@@ -271,8 +271,9 @@ def _scan_pass(*, tracker: RunTracker, spec: ResourceSpec) -> datetime | None:
 def _deletion_pass(*, tracker: RunTracker, spec: ResourceSpec, since: datetime) -> None:
     if spec.event_subject is None:
         return
-    for deletes in deletion_events(client=tracker.client, since=since, subject=spec.event_subject):
-        tracker.apply(list(deletes), records=len(deletes))
+    for items in deletion_events(client=tracker.client, since=since, subject=spec.event_subject):
+        deletes = sum(1 for item in items if isinstance(item, MirrorDelete))
+        tracker.apply(items, records=deletes)
 
 
 # --- bulk ----------------------------------------------------------------------------------------

@@ -14,19 +14,26 @@ from django.utils.dateparse import parse_datetime
 from shopify import queries
 from shopify.client import MAX_QUERY_COST, ShopifyClient, ShopifyQueryCostError
 from shopify.mapping.graphql import complete_children, items_from_line, lines_from_node
-from shopify.rows import MirrorDelete, MirrorItem, legacy_id
+from shopify.rows import MirrorChildren, MirrorDelete, MirrorItem, legacy_id
 
 from .errors import SyncError
 from .resources import ResourceSpec
 
 ORDER_CHILDREN_BATCH = 50
 EVENTS_PAGE_SIZE = 250
-# Deletion events' subjectType -> the mirror model it deletes.
+# Deletion events' subjectType -> the mirror model it deletes, and the child rows that go with it
+# (as a full sync, which finds them gone, removes them; a product's variants go with it).
 EVENT_MODELS = {
     "PRODUCT": "product",
     "COLLECTION": "collection",
     "CUSTOMER": "customer",
     "ORDER": "order",
+}
+EVENT_CHILDREN = {
+    "PRODUCT": ("product_option", "product_image", "metafield"),
+    "COLLECTION": ("collection_product",),
+    "CUSTOMER": ("customer_address",),
+    "ORDER": ("order_line_item", "fulfillment", "refund", "transaction"),
 }
 
 JSON = dict[str, Any]
@@ -169,9 +176,9 @@ def order_children_items(nodes: list[JSON]) -> list[MirrorItem]:
 
 def deletion_events(
     *, client: ShopifyClient, since: datetime, subject: str
-) -> Iterator[list[MirrorDelete]]:
-    """Records of `subject` (PRODUCT, ORDER, …) destroyed at Shopify since `since`, a page of
-    deletes at a time."""
+) -> Iterator[list[MirrorItem]]:
+    """Records of `subject` (PRODUCT, ORDER, …) destroyed at Shopify since `since`: a page of
+    deletes (with their children's removal) at a time."""
     search = f"action:destroy AND created_at:>='{shopify_time(since)}'"
     model = EVENT_MODELS[subject]
     after: str | None = None
@@ -183,15 +190,22 @@ def deletion_events(
             EVENTS_PAGE_SIZE,
         )
         events = data["events"]
-        deletes = [
-            MirrorDelete(model, legacy_id(event["subjectId"]), parse_time(event.get("createdAt")))
-            for event in events.get("nodes") or []
-            if event.get("subjectType") == subject
-            and event.get("action") == "destroy"
-            and event.get("subjectId")
-        ]
-        if deletes:
-            yield deletes
+        items: list[MirrorItem] = []
+        for event in events.get("nodes") or []:
+            if not (
+                event.get("subjectType") == subject
+                and event.get("action") == "destroy"
+                and event.get("subjectId")
+            ):
+                continue
+            shopify_id = legacy_id(event["subjectId"])
+            items.append(MirrorDelete(model, shopify_id, parse_time(event.get("createdAt"))))
+            items.extend(
+                MirrorChildren(model, shopify_id, child, frozenset())
+                for child in EVENT_CHILDREN[subject]
+            )
+        if items:
+            yield items
         page_info = events.get("pageInfo") or {}
         if not page_info.get("hasNextPage"):
             return

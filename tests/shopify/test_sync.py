@@ -1,21 +1,28 @@
-"""Full and incremental sync against the in-process simulator."""
+"""Full and incremental sync against the in-process simulator, compared field by field."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils.dateparse import parse_datetime
 
+from catalog.models import Collection, CollectionProduct, Product, ProductImage, ProductVariant
+from customers.models import Customer, CustomerAddress
+from orders.models import Order, OrderLineItem
 from shopify.choices import SyncMode, SyncStatus
+from shopify.models import ReconciliationReport, SyncCheckpoint
 from shopify.reconcile import reconcile_run
+from shopify.rows import legacy_id
 from shopify.simulator import Simulator
 from shopify.sync import sync_run
 
+RESOURCES = ("locations", "products", "collections", "customers", "orders", "inventory")
 
-@pytest.fixture
-def store(settings: Any) -> Iterator[Simulator]:
-    sim = Simulator.generate(seed=3, products=8, customers=6, orders=10, locations=2)
+
+def serve(sim: Simulator, settings: Any) -> Iterator[Simulator]:
     server = sim.serve(port=0)
     settings.SHOPIFY_SHOP_DOMAIN = sim.shop_domain
     settings.SHOPIFY_ACCESS_TOKEN = sim.access_token
@@ -28,13 +35,212 @@ def store(settings: Any) -> Iterator[Simulator]:
         server.stop()
 
 
+@pytest.fixture
+def store(settings: Any) -> Iterator[Simulator]:
+    yield from serve(Simulator.generate(seed=3, products=8, customers=6, orders=10), settings)
+
+
+@pytest.fixture
+def big_store(settings: Any) -> Iterator[Simulator]:
+    sim = Simulator.generate(seed=5, products=4, customers=3, orders=4, big_product=True)
+    yield from serve(sim, settings)
+
+
+def assert_no_drift(report: ReconciliationReport) -> None:
+    assert report.text.splitlines()[-1] == "drift: 0", report.text
+    assert report.drift == 0
+    for resource, summary in report.resources.items():
+        assert (summary["missing"], summary["extra"], summary["stale"]) == (0, 0, 0), resource
+        assert summary["differing_fields"] == {}, resource
+        assert summary["store_count"] == summary["mirror_count"], resource
+
+
 @pytest.mark.django_db
-def test_full_sync_then_reconcile_reports_no_drift(store: Simulator) -> None:
+def test_full_sync_mirrors_every_field_of_the_store(store: Simulator) -> None:
     runs = sync_run(full=True)
 
     assert [(run.resource, run.mode, run.status) for run in runs] == [
-        (name, SyncMode.FULL, SyncStatus.SUCCEEDED)
-        for name in ("locations", "products", "collections", "customers", "orders", "inventory")
+        (name, SyncMode.FULL, SyncStatus.SUCCEEDED) for name in RESOURCES
     ], [run.errors for run in runs]
-    report = reconcile_run()
-    assert report.text.splitlines()[-1] == "drift: 0", report.text
+    products = store.snapshot("products")
+    assert Product.objects.filter(shopify_id__isnull=False).count() == len(products)
+    assert runs[1].counts["product"] == len(products)
+    assert runs[1].created == sum(runs[1].counts.values())
+    assert all(run.errors == [] for run in runs)
+    checkpoints = SyncCheckpoint.objects.order_by("resource")
+    assert [(c.resource, c.run_id, c.bulk_operation_id, c.cursor) for c in checkpoints] == [
+        (name, None, "", "") for name in sorted(RESOURCES)
+    ]
+    assert all(c.high_water_mark is not None for c in checkpoints)
+    assert_no_drift(reconcile_run())
+
+
+@pytest.mark.django_db
+def test_full_sync_of_a_product_with_2048_variants(big_store: Simulator) -> None:
+    sync_run(full=True)
+
+    big = max(big_store.snapshot("products").items(), key=lambda item: len(item[1]["variants"]))
+    assert ProductVariant.objects.filter(product__shopify_id=big[0]).count() == 2048
+    assert_no_drift(reconcile_run())
+
+
+@pytest.mark.django_db
+def test_a_second_full_sync_changes_nothing(store: Simulator) -> None:
+    sync_run(full=True)
+
+    again = sync_run(full=True)
+
+    assert [(run.status, run.created, run.updated, run.deleted) for run in again] == [
+        (SyncStatus.SUCCEEDED, 0, 0, 0) for _ in RESOURCES
+    ]
+    assert_no_drift(reconcile_run())
+
+
+@pytest.fixture
+def crowded_store(settings: Any) -> Iterator[Simulator]:
+    sim = Simulator.generate(seed=11, products=3, customers=500, orders=3, collections=1)
+    yield from serve(sim, settings)
+
+
+@pytest.mark.django_db
+def test_incremental_sync_sees_updates_during_the_scan_and_500_records_sharing_updated_at(
+    crowded_store: Simulator,
+) -> None:
+    sim = crowded_store
+    sync_run(full=True)
+    full_mark = SyncCheckpoint.objects.get(resource="customers").high_water_mark
+    assert full_mark is not None
+    ids = sorted(sim.snapshot("customers"))
+    assert len(ids) >= 500
+    for customer_id in ids:
+        sim.update_customer(customer_id, note=f"bulk edit {customer_id}")
+    shared = sim.clock.now()
+    sim.share_updated_at("customers", ids, shared)
+    sim.clock.advance(2)  # the scan runs later than the bulk edit: its edits stamp later
+    # During the scan (30 customers a page, in (updatedAt, id) order): records already paged
+    # past (ids[page], on page 1) and records not reached yet (ids[-page]) change again.
+    passed: list[int] = []
+    ahead: list[int] = []
+
+    def edit_during_scan(operation: str, page: int) -> None:
+        if operation == "CustomersPage" and page in (2, 5, 9):
+            sim.update_customer(ids[page], note=f"edited after page {page}")
+            sim.update_customer(ids[-page], note=f"edited before its page, at page {page}")
+            passed.append(ids[page])
+            ahead.append(ids[-page])
+
+    sim.on_page_served = edit_during_scan
+
+    [run] = sync_run(resources=["customers"])
+
+    sim.on_page_served = None
+    assert (run.mode, run.status, run.bulk_operation_id) == (
+        SyncMode.INCREMENTAL,
+        SyncStatus.SUCCEEDED,
+        "",
+    )
+    assert run.window_start == full_mark - timedelta(seconds=120)
+    assert (len(passed), len(ahead)) == (3, 3)
+    # Every customer once, and the ones changed after being paged past once more (at the end).
+    assert run.counts["customer"] == len(ids) + len(passed)
+    checkpoint = SyncCheckpoint.objects.get(resource="customers")
+    assert checkpoint.high_water_mark == parse_datetime(
+        max(sim.snapshot("customers")[i]["updatedAt"] for i in ids)
+    )
+    assert_no_drift(reconcile_run(resources=["customers"]))
+
+    # Records changed after the scan passed them, in the same second as the high-water mark
+    # (so not moved past the scan's position), are seen by the next window.
+    sim.update_customer(ids[0], note="same second as the mark")
+    sim.update_customer(ids[1], note="same second as the mark too")
+    sim.share_updated_at("customers", ids[:2], checkpoint.high_water_mark)
+
+    [again] = sync_run(resources=["customers"])
+
+    assert again.status == SyncStatus.SUCCEEDED
+    assert again.window_start == checkpoint.high_water_mark - timedelta(seconds=120)
+    assert again.counts["customer"] >= 2
+    assert_no_drift(reconcile_run(resources=["customers"]))
+
+
+@pytest.mark.django_db
+def test_incremental_sync_turns_deletion_events_into_soft_deletes(store: Simulator) -> None:
+    sim = store
+    sync_run(full=True)
+    orders = sim.snapshot("orders")
+    customers = sim.snapshot("customers")
+    ordered = {
+        legacy_id(line["product"]["id"])
+        for order in orders.values()
+        for line in order["lineItems"]
+        if line["product"]
+    }
+    buyers = {legacy_id(order["customer"]["id"]) for order in orders.values() if order["customer"]}
+    last_orders = {legacy_id(c["lastOrder"]["id"]) for c in customers.values() if c["lastOrder"]}
+    product_id = min(set(sim.snapshot("products")) - ordered)
+    customer_id = min(set(customers) - buyers)
+    order_id = min(set(orders) - last_orders)
+    collection_id = min(sim.snapshot("collections"))
+    assert OrderLineItem.objects.filter(order__shopify_id=order_id).count() == len(
+        orders[order_id]["lineItems"]
+    )
+    sim_product = sim.snapshot("products")[product_id]
+    collection_size = len(sim.snapshot("collections")[collection_id]["products"])
+    sim.delete_product(product_id)
+    sim.delete_customer(customer_id)
+    sim.delete_order(order_id)
+    sim.delete_collection(collection_id)
+    events = {
+        legacy_id(event["subjectId"]): event["createdAt"]
+        for event in sim.snapshot("events").values()
+        if event["action"] == "destroy"
+    }
+
+    runs = sync_run(resources=["products", "collections", "customers", "orders"])
+
+    product = sim_product  # as it was before the deletion
+    assert [(run.resource, run.mode, run.status, run.deleted) for run in runs] == [
+        (
+            "products",
+            SyncMode.INCREMENTAL,
+            SyncStatus.SUCCEEDED,
+            1
+            + len(product["options"])
+            + sum(1 for media in product["media"] if "/MediaImage/" in media["id"])
+            + len(product["metafields"]),
+        ),
+        ("collections", SyncMode.INCREMENTAL, SyncStatus.SUCCEEDED, 1 + collection_size),
+        (
+            "customers",
+            SyncMode.INCREMENTAL,
+            SyncStatus.SUCCEEDED,
+            1 + len(customers[customer_id]["addressesV2"]),
+        ),
+        (
+            "orders",
+            SyncMode.INCREMENTAL,
+            SyncStatus.SUCCEEDED,
+            1
+            + sum(len(orders[order_id][name]) for name in ("lineItems", "fulfillments", "refunds"))
+            + len(orders[order_id]["transactions"]),
+        ),
+    ]
+    deleted = {
+        Product: product_id,
+        Collection: collection_id,
+        Customer: customer_id,
+        Order: order_id,
+    }
+    for model, shopify_id in deleted.items():
+        row = model.all_objects.get(shopify_id=shopify_id)  # type: ignore[attr-defined]
+        assert row.deleted_at == parse_datetime(events[shopify_id]), model
+    assert ProductVariant.objects.filter(product__shopify_id=product_id).count() == 0
+    assert ProductImage.objects.filter(product__shopify_id=product_id).count() == 0
+    assert CollectionProduct.objects.filter(collection__shopify_id=collection_id).count() == 0
+    assert CustomerAddress.objects.filter(customer__shopify_id=customer_id).count() == 0
+    assert OrderLineItem.objects.filter(order__shopify_id=order_id).count() == 0
+    assert_no_drift(reconcile_run(resources=["products", "collections", "customers", "orders"]))
+
+    # A full sync finds nothing more to delete, and a second incremental run changes nothing.
+    again = sync_run(resources=["products", "collections", "customers", "orders"])
+    assert [run.updated for run in again] == [0, 0, 0, 0]
