@@ -7,12 +7,13 @@ for absent text, tags as `", "`-joined trimmed tags.
 
 Identity: a record's `shopify_id` is the tail of its `admin_graphql_api_id` when the payload has
 one (exact), else its numeric `id`. References (`product_id`, `location_id`, …) are numeric ids.
+GIDs REST leaves out (options, customer addresses) are the ones GraphQL gives those records.
 
-Timestamps: `shopify_updated_at` is the record's REST `updated_at`. Records whose payload has no
-`updated_at` take the closest time Shopify gives: refunds and transactions their `created_at`
-(then `processed_at`) — they do not change after creation except for a transaction's status,
-which Shopify reports with the same `created_at`, and the mirror's guard lets an equal time
-through; children without a timestamp of their own take their parent's. Rows a payload only
+Timestamps: `shopify_updated_at` is the record's REST `updated_at`. A refund, which has none,
+takes its `created_at` (then `processed_at`): refunds do not change after creation. Children
+without a timestamp of their own take their parent's; transactions take their order's, as the
+GraphQL mapper's do (None when the payload has no order: the mirror then takes the stored
+order's, so a status update of a transaction is written). Rows a payload only
 mentions (the inventory item a variant points at, known by id and SKU; a customer embedded in
 an order without an `updated_at`) carry `UNKNOWN_UPDATED_AT`, older than anything Shopify
 sends: the mirror inserts them when missing (so references resolve) and never lets them
@@ -164,7 +165,8 @@ def location_items(payload: Payload) -> list[MirrorItem]:
         "city": text(payload.get("city")),
         "zip": text(payload.get("zip")),
         "province": text(payload.get("province")),
-        "country": text(payload.get("country")),
+        # REST's location `country` is the code; the stored country is its name, as GraphQL's.
+        "country": text(payload.get("country_name") or payload.get("country")),
         "phone": text(payload.get("phone")),
         "country_code": text(payload.get("country_code")),
         "country_name": text(payload.get("country_name")),
@@ -494,7 +496,12 @@ def _address_row(address: Payload, customer_id: int, updated_at: datetime | None
     fields: dict[str, Any] = {name: text(address.get(name)) for name in ADDRESS_TEXT_FIELDS}
     fields["country_code"] = fields["country_code"].upper()
     fields["shopify_updated_at"] = updated_at
-    return MirrorRow("customer_address", record_id(address), fields, {"customer": customer_id})
+    address_id = record_id(address)
+    # REST addresses carry no GID; GraphQL's MailingAddress id is this one.
+    fields["admin_graphql_api_id"] = (
+        f"gid://shopify/MailingAddress/{address_id}?model_name=CustomerAddress"
+    )
+    return MirrorRow("customer_address", address_id, fields, {"customer": customer_id})
 
 
 def _consent(value: Any) -> dict[str, Any]:
@@ -740,8 +747,8 @@ def _transaction_row(
     refund_id: int | None = None,
     updated_at: datetime | None = None,
 ) -> MirrorRow:
-    """A transaction; `updated_at` is its order's when the order payload carries it (as the
-    GraphQL mapper does), else the transaction's creation time."""
+    """A transaction. It has no updated_at of its own: like the GraphQL mapper's, it carries its
+    order's — from the order payload, else (None) the mirror takes the stored order's."""
     fields: dict[str, Any] = {
         "kind": lower(transaction.get("kind")),
         "status": lower(transaction.get("status")) or "pending",
@@ -758,7 +765,7 @@ def _transaction_row(
         "receipt": json_dict(transaction.get("receipt")),
         "currency_exchange_adjustment": json_dict(transaction.get("currency_exchange_adjustment")),
         **identity(transaction),
-        "shopify_updated_at": updated_at or _created_time(transaction),
+        "shopify_updated_at": updated_at,
     }
     if transaction.get("currency"):
         fields["currency"] = text(transaction["currency"])
