@@ -223,7 +223,6 @@ class SyncRunAdmin(ReadOnlyAdmin):
     list_filter = ("resource", "mode", "status", "started_at")
     search_fields = ("bulk_operation_id",)
     ordering = ("-started_at",)
-    date_hierarchy = "started_at"
     fieldsets = (
         (
             None,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from shopify.choices import CircuitState, SyncMode, SyncResource, SyncStatus
 from shopify.models import ReconciliationReport, ShopifyConnection, SyncCheckpoint, SyncRun
+from shopify.simulator import Simulator
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +194,34 @@ def test_the_start_sync_form_requires_staff(connection: ShopifyConnection) -> No
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_start_sync_queues_the_sync_task_which_runs_against_the_shop(
+    staff: Client, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    sim = Simulator.generate(seed=5, products=1, customers=1, orders=1, locations=3)
+    server = sim.serve(port=0)
+    settings.SHOPIFY_SHOP_DOMAIN = sim.shop_domain
+    settings.SHOPIFY_ACCESS_TOKEN = sim.access_token
+    settings.SHOPIFY_API_BASE_URL = server.base_url
+    shop = ShopifyConnection.objects.create(shop_domain=sim.shop_domain)
+    url = reverse("admin:shopify_shopifyconnection_start_sync", args=[shop.pk])
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            response = staff.post(
+                url, {"resources": [SyncResource.LOCATIONS], "mode": SyncMode.INCREMENTAL}
+            )
+    finally:
+        server.stop()
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:shopify_syncrun_changelist")
+    assert len(callbacks) == 1  # queued after commit, never inside the transaction
+    run = SyncRun.objects.get()
+    assert (run.connection_id, run.resource, run.mode, run.status) == (
+        shop.pk,
+        SyncResource.LOCATIONS,
+        SyncMode.INCREMENTAL,
+        SyncStatus.SUCCEEDED,
+    )
+    assert run.records_seen == len(sim.snapshot("locations"))
