@@ -166,6 +166,7 @@ class _Spec:
     soft_delete: bool
     timestamps: bool
     natural_key: tuple[str, ...]  # ref names, or () for shopify_id
+    required: frozenset[str]  # columns an insert needs (NOT NULL, no default)
 
 
 def _quote(name: str) -> str:
@@ -227,6 +228,15 @@ def _specs() -> dict[str, _Spec]:
             soft_delete="deleted_at" in field_names,
             timestamps="updated_at" in field_names and "created_at" in field_names,
             natural_key=_NATURAL_KEYS.get(key, ()),
+            required=frozenset(
+                str(field.column)
+                for field in model._meta.concrete_fields
+                if not field.primary_key
+                and not field.null
+                and field.get_default() is None
+                and not getattr(field, "auto_now", False)
+                and not getattr(field, "auto_now_add", False)
+            ),
         )
     return specs
 
@@ -383,7 +393,7 @@ def _upsert(
     found = _resolve(spec, rows)
     inherit = _INHERIT.get(spec.key)
     # Rows grouped by the columns they set (one statement per group).
-    groups: dict[tuple[str, ...], list[tuple[MirrorRow, dict[str, Any]]]] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[tuple[MirrorRow, dict[str, Any]]]] = defaultdict(list)
     for row in rows:
         values: dict[str, Any] = {}
         deferred = False
@@ -413,12 +423,22 @@ def _upsert(
             values["shopify_id"] = row.shopify_id
         elif spec.key == "inventory_level" and values.get("shopify_id") is None:
             values["shopify_id"] = _level_id(row)
-        groups[tuple(sorted(values))].append((row, values))
+        partial = not spec.required <= values.keys()
+        groups[(partial, *sorted(values))].append((row, values))
     if spec.key == "product_option":
         _clear_moved_options([values for members in groups.values() for _row, values in members])
     written: list[tuple[int, MirrorRow]] = []
     applied: list[MirrorRow] = []
-    for given, members in groups.items():
+    for (partial, *names), members in groups.items():
+        given = tuple(names)
+        if partial:
+            done, stale, missing = _update_statement(spec, given, members, now, result)
+            result.deferred.extend(row for row, _ in members if id(row) in missing)
+            written.extend(done)
+            applied.extend(
+                row for row, _ in members if id(row) not in stale and id(row) not in missing
+            )
+            continue
         size = (
             len(members)
             if connection.vendor == "postgresql"
@@ -568,30 +588,7 @@ def _upsert_statement(
         assignments.append('"updated_at" = EXCLUDED."updated_at"')
     if spec.soft_delete:
         assignments.append('"deleted_at" = NULL')
-    guard = (
-        f"({table}.shopify_updated_at IS NULL OR EXCLUDED.shopify_updated_at IS NULL"
-        f" OR EXCLUDED.shopify_updated_at >= {table}.shopify_updated_at)"
-    )
-    if spec.soft_delete:
-        guard += (
-            f" AND ({table}.deleted_at IS NULL OR EXCLUDED.shopify_updated_at > {table}.deleted_at)"
-        )
-    if updated:
-        if postgres:
-            mine = ", ".join(f"{table}.{_quote(name)}" for name in updated)
-            theirs = ", ".join(f"EXCLUDED.{_quote(name)}" for name in updated)
-            changed = f"ROW({mine}) IS DISTINCT FROM ROW({theirs})"
-        else:
-            changed = (
-                "("
-                + " OR ".join(
-                    f"{table}.{_quote(name)} IS NOT EXCLUDED.{_quote(name)}" for name in updated
-                )
-                + ")"
-            )
-        if spec.soft_delete:
-            changed = f"({changed} OR {table}.deleted_at IS NOT NULL)"
-        guard += f" AND {changed}"
+    guard = _guard(spec, table, "EXCLUDED", updated, given)
     identity = ", ".join(_quote(name) for name in conflict)
     returning = f"id, {identity}" + (", (xmax = 0)" if postgres else "")
     sql = (
@@ -630,6 +627,114 @@ def _upsert_statement(
         stale = _stale(spec, conflict, rest)
         _count(result.stale, spec.key, len(stale))
     return written, stale
+
+
+def _guard(
+    spec: _Spec, table: str, incoming: str, updated: list[str], given: tuple[str, ...]
+) -> str:
+    """When a stored row takes the incoming one: not older (`shopify_updated_at`), newer than
+    its deletion if soft-deleted (which restores it), and different in some column."""
+    if "shopify_updated_at" in given:
+        guard = (
+            f"({table}.shopify_updated_at IS NULL OR {incoming}.shopify_updated_at IS NULL"
+            f" OR {incoming}.shopify_updated_at >= {table}.shopify_updated_at)"
+        )
+        if spec.soft_delete:
+            guard += (
+                f" AND ({table}.deleted_at IS NULL"
+                f" OR {incoming}.shopify_updated_at > {table}.deleted_at)"
+            )
+    else:
+        guard = f"{table}.deleted_at IS NULL" if spec.soft_delete else "TRUE"
+    if not updated:
+        return guard
+    if connection.vendor == "postgresql":
+        mine = ", ".join(f"{table}.{_quote(name)}" for name in updated)
+        theirs = ", ".join(f"{incoming}.{_quote(name)}" for name in updated)
+        changed = f"ROW({mine}) IS DISTINCT FROM ROW({theirs})"
+    else:
+        changed = (
+            "("
+            + " OR ".join(
+                f"{table}.{_quote(name)} IS NOT {incoming}.{_quote(name)}" for name in updated
+            )
+            + ")"
+        )
+    if spec.soft_delete and "shopify_updated_at" in given:
+        changed = f"({changed} OR {table}.deleted_at IS NOT NULL)"
+    return f"{guard} AND {changed}"
+
+
+def _update_statement(
+    spec: _Spec,
+    given: tuple[str, ...],
+    members: list[tuple[MirrorRow, dict[str, Any]]],
+    now: datetime,
+    result: ApplyResult,
+) -> tuple[list[tuple[int, MirrorRow]], set[int], set[int]]:
+    """Rows that lack a column an insert needs (e.g. a bulk order's shipping lines, which come
+    in lines of their own) only update the rows we hold. Returns (pk, row) of the rows written,
+    the ids() of the stale ones and the ids() of the ones we do not hold."""
+    table = _quote(spec.table)
+    conflict = _conflict_columns(spec)
+    columns = [column for column in spec.insert_columns if column.column in given]
+    updated = [name for name in given if name not in conflict and name != "shopify_id"]
+    assignments = [f"{_quote(name)} = u.{_quote(name)}" for name in updated]
+    parameters: list[Any] = []
+    if spec.timestamps:
+        assignments.append('"updated_at" = %s')
+        parameters.append(now)
+    if spec.soft_delete and "shopify_updated_at" in given:
+        assignments.append('"deleted_at" = NULL')
+    join = " AND ".join(f"{table}.{_quote(name)} = u.{_quote(name)}" for name in conflict)
+    by_identity = {tuple(values[name] for name in conflict): row for row, values in members}
+    returned: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} SET {', '.join(assignments)} FROM unnest("
+                + ", ".join(f"%s::{column.array_type}[]" for column in columns)
+                + f") AS u({', '.join(_quote(column.column) for column in columns)})"
+                f" WHERE {join} AND {_guard(spec, table, 'u', updated, given)}"
+                f" RETURNING {table}.id, "
+                + ", ".join(f"{table}.{_quote(name)}" for name in conflict),
+                parameters
+                + [_column_vector(spec, column, given, members, now) for column in columns],
+            )
+            returned = cursor.fetchall()
+        else:
+            select = "SELECT " + ", ".join(f"%s AS {_quote(column.column)}" for column in columns)
+            for _row, values in members:
+                cursor.execute(
+                    f"UPDATE {table} SET {', '.join(assignments)} FROM ({select}) AS u"
+                    f" WHERE {join} AND {_guard(spec, table, 'u', updated, given)}"
+                    f" RETURNING {table}.id, "
+                    + ", ".join(f"{table}.{_quote(name)}" for name in conflict),
+                    parameters
+                    + [_prepare(spec, column, values[column.column]) for column in columns],
+                )
+                returned.extend(cursor.fetchall())
+    written = [
+        (record[0], by_identity[tuple(record[1:])])
+        for record in returned
+        if tuple(record[1:]) in by_identity
+    ]
+    _count(result.updated, spec.key, len(written))
+    done = {tuple(record[1:]) for record in returned}
+    rest = [
+        (row, values)
+        for row, values in members
+        if tuple(values[name] for name in conflict) not in done
+    ]
+    if not rest:
+        return written, set(), set()
+    held = _lookup(spec.key, (values["shopify_id"] for _row, values in rest))
+    missing = {id(row) for row, values in rest if values["shopify_id"] not in held}
+    stale = _stale(
+        spec, conflict, [(row, values) for row, values in rest if id(row) not in missing]
+    )
+    _count(result.stale, spec.key, len(stale))
+    return written, stale, missing
 
 
 def _column_vector(

@@ -23,7 +23,7 @@ from finance.models import Transaction
 from inventory.models import InventoryLevel, Location
 from orders.models import Order
 from shopify import mirror
-from shopify.mapping.graphql import complete_children, items_from_line, lines_from_node
+from shopify.mapping.graphql import LineMapper, complete_children, items_from_line, lines_from_node
 from shopify.rows import MirrorDelete, MirrorItem
 
 from .test_mapping_graphql_nodes import (
@@ -345,3 +345,25 @@ def test_a_row_the_database_refuses_is_deferred_and_the_others_are_written() -> 
         ("option_value", 700221),
     ]
     assert sorted(Product.objects.values_list("shopify_id", flat=True)) == [7001, 7003]
+
+
+def test_bulk_shipping_lines_update_their_order_and_wait_for_a_missing_one() -> None:
+    node = order_node(customer=None)
+    lines = list(lines_from_node(node))
+    order_line = {key: value for key, value in lines[0].items() if key != "shippingLines"}
+    shipping = [
+        {**shipping_line, "__parentId": node["id"]}
+        for shipping_line in node["shippingLines"]["nodes"] * 2
+    ]
+    mapper = LineMapper()
+    mirror.apply(mapper.items(order_line))
+
+    result = mirror.apply(item for line in shipping for item in mapper.items(line))
+    orphan = mirror.apply(items_from_line({**shipping[0], "__parentId": "gid://shopify/Order/1"}))
+
+    assert result.updated == {"order": 1}
+    order = Order.objects.get(shopify_id=4001)
+    assert [line["code"] for line in order.shipping_lines] == ["STD", "STD"]
+    assert order.shopify_updated_at == datetime(2026, 1, 3, tzinfo=UTC)
+    assert [(row.model, row.shopify_id) for row in orphan.deferred] == [("order", 1)]
+    assert Order.objects.count() == 1
