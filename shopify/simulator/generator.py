@@ -34,6 +34,29 @@ _PLACES = [
     ("Louisville", "Kentucky", "KY", "United States", "US", "KY State Tax", 0.06),
     ("Berlin", None, None, "Germany", "DE", "DE VAT", 0.19),
 ]
+# Every stage of an order's life in each run of 20 orders (fulfilled is the most common).
+LIFECYCLES = (
+    "fulfilled",
+    "paid",
+    "authorized",
+    "fulfilled",
+    "partially_refunded",
+    "paid",
+    "fulfilled",
+    "partial",
+    "voided",
+    "fulfilled",
+    "paid",
+    "refunded",
+    "fulfilled",
+    "pending",
+    "paid",
+    "fulfilled",
+    "partially_refunded",
+    "authorized",
+    "fulfilled",
+    "refunded",
+)
 _CARDS = [("Visa", "424242"), ("Mastercard", "555555"), ("American Express", "378282")]
 _CARRIERS = [
     ("UPS", "https://www.ups.com/track?tracknum="),
@@ -74,7 +97,7 @@ class Ids:
         self.next: dict[str, int] = dict(self._START)
 
     def __call__(self, kind: str) -> int:
-        self.next[kind] += self.rng.randint(1, 997)
+        self.next[kind] += 1 + self.rng.getrandbits(10) % 997
         return self.next[kind]
 
 
@@ -106,6 +129,7 @@ class Generator:
         self.store = store
         self.rng = random.Random(seed)
         self.ids = Ids(self.rng)
+        self.stocking: list[Record] = []  # generated locations: where generated items are stocked
 
     # --- locations ---------------------------------------------------------------------------
 
@@ -113,32 +137,34 @@ class Generator:
         for index in range(count):
             city, province, code, country, country_code, _, _ = _PLACES[index % len(_PLACES)]
             created = EPOCH + timedelta(days=index)
-            self.store.add(
-                "locations",
-                build.location_record(
-                    legacy_id=self.ids("Location"),
-                    name=f"Warehouse {index + 1}",
-                    address={
-                        "address1": f"{index + 1} Depot Road",
-                        "city": city,
-                        "province": province,
-                        "provinceCode": code,
-                        "country": country,
-                        "countryCode": country_code,
-                        "zip": f"{10000 + index}",
-                        "phone": f"+1613555{index:04d}",
-                    },
-                    is_active=True,
-                    created_at=stamp(created),
-                    updated_at=stamp(created + timedelta(days=3)),
-                ),
+            self.stocking.append(
+                self.store.add(
+                    "locations",
+                    build.location_record(
+                        legacy_id=self.ids("Location"),
+                        name=f"Warehouse {index + 1}",
+                        address={
+                            "address1": f"{index + 1} Depot Road",
+                            "city": city,
+                            "province": province,
+                            "provinceCode": code,
+                            "country": country,
+                            "countryCode": country_code,
+                            "zip": f"{10000 + index}",
+                            "phone": f"+1613555{index:04d}",
+                        },
+                        is_active=True,
+                        created_at=stamp(created),
+                        updated_at=stamp(created + timedelta(days=3)),
+                    ),
+                )
             )
 
     # --- products ----------------------------------------------------------------------------
 
     def products(self, count: int, *, big_product: bool) -> None:
         rng = self.rng
-        locations = list(self.store.records("locations"))
+        locations = self.stocking
         big_index = count // 2 if big_product and count else -1
         span = (HORIZON - EPOCH) / max(count, 1)
         for index in range(count):
@@ -153,14 +179,15 @@ class Generator:
             self.product(index, axes, created, locations)
 
     def _option_axes(self) -> list[tuple[str, list[str]]]:
+        """About ten variants a product on average (W6: 10,000 products, ~100,000 variants)."""
         rng = self.rng
-        shape = rng.randint(0, 3)
+        shape = rng.choices((0, 1, 2), weights=(1, 2, 7))[0]
         if shape == 0:
             return [("Title", ["Default Title"])]
-        colors = rng.sample(_COLORS, rng.randint(2, 5))
+        colors = rng.sample(_COLORS, rng.randint(2, 6))
         if shape == 1:
             return [("Color", colors)]
-        return [("Color", colors), ("Size", rng.sample(_SIZES, rng.randint(2, 4)))]
+        return [("Color", colors), ("Size", rng.sample(_SIZES, rng.randint(2, 5)))]
 
     def product(
         self,
@@ -246,7 +273,7 @@ class Generator:
                 requires_shipping=True,
                 tracked=True,
                 unit_cost=amount(base_price / 2),
-                weight_grams=rng.randint(50, 5000),
+                weight_grams=50 + rng.getrandbits(12),
                 harmonized_system_code="620520" if position % 3 == 0 else None,
                 country_code_of_origin="CA" if position % 2 else None,
                 created_at=created_at,
@@ -271,7 +298,7 @@ class Generator:
             if media and position % 2:
                 variant["media"] = [media[(position // 2) % len(media)]]
             for location in locations:
-                available = rng.randint(0, 100)
+                available = rng.getrandbits(7) % 101
                 committed = available % 4
                 item["inventoryLevels"].append(
                     build.inventory_level_record(
@@ -404,7 +431,7 @@ class Generator:
             for product in sorted(self.store.records("products"), key=lambda record: record["_id"])
             if len(product["variants"]) < 200
         ]
-        locations = sorted(self.store.records("locations"), key=lambda record: record["_id"])
+        locations = self.stocking
         if not products:
             return
         span = (HORIZON - EPOCH) / max(count, 1)
@@ -423,19 +450,7 @@ class Generator:
                 customer=customer,
                 lines=lines,
                 location=locations[index % len(locations)] if locations else None,
-                lifecycle=rng.choices(
-                    [
-                        "pending",
-                        "authorized",
-                        "paid",
-                        "fulfilled",
-                        "partial",
-                        "refunded",
-                        "partially_refunded",
-                        "voided",
-                    ],
-                    weights=[4, 8, 25, 35, 8, 6, 8, 6],
-                )[0],
+                lifecycle=LIFECYCLES[index % len(LIFECYCLES)],
             )
             self.store.add("orders", order)
         for customer in customers:
@@ -785,8 +800,8 @@ def generate(
     big_product: bool,
     collections: int | None = None,
     before_products: Callable[[Store, Ids], None] | None = None,
-) -> tuple[Store, Ids]:
-    """A generated store, and the id sequence that keeps allocating ids for later records.
+) -> Generator:
+    """A generator that has filled its store; it keeps allocating ids for later records.
     `before_products` seeds extra records (the REST fixtures) after the generated locations."""
     store = Store(shop=shop_record(seed))
     generator = Generator(store, seed)
@@ -797,4 +812,4 @@ def generate(
     generator.collections(max(3, products // 10) if collections is None else collections)
     generator.customers(customers)
     generator.orders(orders)
-    return store, generator.ids
+    return generator

@@ -6,12 +6,13 @@ numbers, enums lower-case, money decimal strings, products carry at most 100 var
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from shopify.simulator.resolvers import variant_inventory_quantity
-from shopify.simulator.values import Record, parse_stamp
+from shopify.simulator.values import Record, amount, money_bag, parse_stamp
 
 if TYPE_CHECKING:
     from shopify.simulator.simulator import Simulator
@@ -315,6 +316,7 @@ def _line_item(line: Record) -> Payload:
         "properties": [{"name": a["key"], "value": a["value"]} for a in line["customAttributes"]],
         "quantity": line["quantity"],
         "requires_shipping": line["requiresShipping"],
+        "sales_line_item_group_id": None,
         "sku": line["sku"],
         "taxable": line["taxable"],
         "title": line["title"],
@@ -340,6 +342,8 @@ def fulfillment_payload(order: Record, fulfillment: Record) -> Payload:
         "name": fulfillment["name"],
         "order_id": order["_id"],
         "origin_address": {},
+        "email": order["email"],
+        "destination": _address(order["shippingAddress"]),
         "receipt": {},
         "service": "manual",
         "shipment_status": fulfillment["displayStatus"].lower(),
@@ -380,15 +384,32 @@ def transaction_payload(order: Record, transaction: Record) -> Payload:
         if details is None
         else {
             "credit_card_bin": details["bin"],
-            "credit_card_company": details["company"],
+            "avs_result_code": None,
+            "cvv_result_code": None,
             "credit_card_number": details["number"],
+            "credit_card_company": details["company"],
+            "buyer_action_info": None,
             "credit_card_name": details["name"],
+            "credit_card_wallet": None,
+            "credit_card_expiration_month": details["expirationMonth"],
+            "credit_card_expiration_year": details["expirationYear"],
+            "payment_method_name": details["company"].lower(),
         },
         "receipt": {},
         "amount": transaction["amountSet"]["shopMoney"]["amount"],
         "currency": transaction["amountSet"]["shopMoney"]["currencyCode"],
         "payment_id": f"c{order['_id']}.{transaction['_id']}",
-        "total_unsettled_set": _money_set(transaction["amountSet"]),
+        "total_unsettled_set": {
+            "presentment_money": {
+                "amount": transaction["amountSet"]["presentmentMoney"]["amount"],
+                "currency": transaction["amountSet"]["presentmentMoney"]["currencyCode"],
+            },
+            "shop_money": {
+                "amount": transaction["amountSet"]["shopMoney"]["amount"],
+                "currency": transaction["amountSet"]["shopMoney"]["currencyCode"],
+            },
+        },
+        "amount_rounding": None,
         "manual_payment_gateway": False,
         "admin_graphql_api_id": transaction["id"],
     }
@@ -434,13 +455,95 @@ def refund_payload(order: Record, refund: Record) -> Payload:
         ],
         "transactions": refund_transactions,
         "order_adjustments": [],
+        "refund_shipping_lines": [],
     }
+
+
+def _zero_set() -> Payload:
+    zero = {"amount": "0.00", "currency_code": "USD"}
+    return {"shop_money": zero, "presentment_money": dict(zero)}
+
+
+def _set_of(value: Decimal) -> Payload:
+    return _money_set(money_bag(amount(value)))
 
 
 def order_payload(simulator: Simulator, order: Record) -> Payload:
     customer = order["customer"]
     shipping_lines = order["shippingLines"]
+    refunded_subtotal = sum(
+        (
+            Decimal(item["subtotalSet"]["shopMoney"]["amount"])
+            for refund in order["refunds"]
+            for item in refund["refundLineItems"]
+        ),
+        Decimal(0),
+    )
+    refunded_tax = sum(
+        (
+            Decimal(item["totalTaxSet"]["shopMoney"]["amount"])
+            for refund in order["refunds"]
+            for item in refund["refundLineItems"]
+        ),
+        Decimal(0),
+    )
+    line_items_total = sum(
+        (
+            Decimal(line["originalUnitPriceSet"]["shopMoney"]["amount"]) * line["quantity"]
+            for line in order["lineItems"]
+        ),
+        Decimal(0),
+    )
+    subtotal = Decimal(order["subtotalPriceSet"]["shopMoney"]["amount"])
+    tax = Decimal(order["totalTaxSet"]["shopMoney"]["amount"])
+    paid = sum(
+        (
+            Decimal(t["amountSet"]["shopMoney"]["amount"])
+            for t in order["transactions"]
+            if t["kind"] in {"SALE", "CAPTURE"} and t["status"] == "SUCCESS"
+        ),
+        Decimal(0),
+    )
+    outstanding = max(Decimal(order["totalPriceSet"]["shopMoney"]["amount"]) - paid, Decimal(0))
+    if order["cancelledAt"] is not None:
+        outstanding = Decimal(0)
     return {
+        "checkout_id": None,
+        "current_shipping_price_set": _money_set(order["totalShippingPriceSet"]),
+        "current_subtotal_price": amount(subtotal - refunded_subtotal),
+        "current_subtotal_price_set": _set_of(subtotal - refunded_subtotal),
+        "current_total_additional_fees_set": None,
+        "current_total_discounts": order["totalDiscountsSet"]["shopMoney"]["amount"],
+        "current_total_discounts_set": _money_set(order["totalDiscountsSet"]),
+        "current_total_duties_set": None,
+        "current_total_tax": amount(tax - refunded_tax),
+        "current_total_tax_set": _set_of(tax - refunded_tax),
+        "device_id": None,
+        "duties_included": False,
+        "landing_site": None,
+        "landing_site_ref": None,
+        "location_id": None,
+        "merchant_business_entity_id": "MTU0ODM4MDAwOQ",
+        "merchant_of_record_app_id": None,
+        "order_status_url": f"https://{simulator.shop_domain}/{simulator.store.shop['_id']}/orders/"
+        f"{order['checkoutToken']}/authenticate?key={order['cartToken']}",
+        "original_total_additional_fees_set": None,
+        "original_total_duties_set": None,
+        "po_number": None,
+        "reference": None,
+        "referring_site": None,
+        "source_url": None,
+        "tax_exempt": False if customer is None else customer["taxExempt"],
+        "token": order["checkoutToken"],
+        "total_cash_rounding_payment_adjustment_set": _zero_set(),
+        "total_cash_rounding_refund_adjustment_set": _zero_set(),
+        "total_line_items_price": amount(line_items_total),
+        "total_line_items_price_set": _set_of(line_items_total),
+        "total_outstanding": amount(outstanding),
+        "total_tip_received": "0.00",
+        "user_id": None,
+        "returns": [],
+        "line_item_groups": [],
         "id": order["_id"],
         "admin_graphql_api_id": order["id"],
         "app_id": None,
@@ -516,6 +619,7 @@ def order_payload(simulator: Simulator, order: Record) -> Payload:
                 "id": line["_id"],
                 "carrier_identifier": None,
                 "code": line["code"],
+                "current_discounted_price_set": _money_set(line["discountedPriceSet"]),
                 "discounted_price": line["discountedPriceSet"]["shopMoney"]["amount"],
                 "discounted_price_set": _money_set(line["discountedPriceSet"]),
                 "is_removed": False,
@@ -582,6 +686,8 @@ def inventory_item_payload(item: Record) -> Payload:
         "harmonized_system_code": item["harmonizedSystemCode"],
         "tracked": item["tracked"],
         "country_harmonized_system_codes": [],
+        "weight_value": item["measurement"]["weight"]["value"],
+        "weight_unit": "g",
         "admin_graphql_api_id": item["id"],
     }
 

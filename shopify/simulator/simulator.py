@@ -116,9 +116,10 @@ class Simulator:
 
     api_version = "2026-10"
 
-    def __init__(self, store: Store, ids: Ids, *, seed: int) -> None:
-        self.store = store
-        self.ids = ids
+    def __init__(self, generator: Generator, *, seed: int) -> None:
+        self.store: Store = generator.store
+        self.ids: Ids = generator.ids
+        self._generator = generator
         self.seed = seed
         secret_rng = random.Random(f"credentials-{seed}")
         self.shop_domain = SHOP_DOMAIN
@@ -138,8 +139,6 @@ class Simulator:
         self.webhooks = WebhookSender(self)
         self._plan: str | None = None
         self.bucket = Bucket(*UNTHROTTLED)
-        self._generator = Generator(store, seed)
-        self._generator.ids = ids
 
     # --- construction ------------------------------------------------------------------------
 
@@ -157,7 +156,7 @@ class Simulator:
         collections: int | None = None,
     ) -> Simulator:
         """A deterministic store: the same arguments give the same records, ids and timestamps."""
-        store, ids = generate(
+        generator = generate(
             seed=seed,
             products=products,
             customers=customers,
@@ -167,7 +166,7 @@ class Simulator:
             collections=collections,
             before_products=load_fixtures if fixtures else None,
         )
-        return cls(store, ids, seed=seed)
+        return cls(generator, seed=seed)
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> SimulatorServer:
         from shopify.simulator.server import SimulatorServer
@@ -402,7 +401,7 @@ class Simulator:
             now = self.clock.now()
             numbers = [order["number"] for order in self.store.records("orders")]
             customer = None if customer_id is None else self.store.require("customers", customer_id)
-            location = min(self.store.records("locations"), key=lambda record: record["_id"])
+            location = self._generator.stocking[0]
             order = self._generator.order(
                 number=max(numbers, default=0) + 1001,
                 created=now,
@@ -429,18 +428,64 @@ class Simulator:
                         level["updatedAt"] = stamp(now)
                 item["updatedAt"] = stamp(now)
             self.store.touch("inventory_items")
-            payload = rest.order_payload(self, order)
-        self.emit("orders/create", payload)
+            events = [("orders/create", rest.order_payload(self, order))]
+            if order["displayFinancialStatus"] in {"PAID", "PARTIALLY_REFUNDED", "REFUNDED"}:
+                events.append(("orders/paid", events[0][1]))
+            events += [
+                ("order_transactions/create", rest.transaction_payload(order, transaction))
+                for transaction in order["transactions"]
+            ]
+            events += [
+                ("fulfillments/create", rest.fulfillment_payload(order, fulfillment))
+                for fulfillment in order["fulfillments"]
+            ]
+            if order["displayFulfillmentStatus"] == "FULFILLED":
+                events.append(("orders/fulfilled", events[0][1]))
+            events += [("refunds/create", rest.refund_payload(order, r)) for r in order["refunds"]]
+            if order["cancelledAt"] is not None:
+                events.append(("orders/cancelled", events[0][1]))
+        for topic, payload in events:
+            self.emit(topic, payload)
         return order
 
-    def update_order(self, legacy_id: int, **changes: Any) -> Record:
+    def update_order(
+        self, legacy_id: int, *, topic: str = "orders/updated", **changes: Any
+    ) -> Record:
+        """Change an order; `topic` names the webhook ("orders/cancelled", "orders/paid", …)."""
         with self.store.lock:
             order = self.store.require("orders", legacy_id)
             self._changed(order, changes)
             self.store.touch("orders")
             payload = rest.order_payload(self, order)
-        self.emit("orders/updated", payload)
+        self.emit(topic, payload)
         return order
+
+    def update_collection(self, legacy_id: int, **changes: Any) -> Record:
+        with self.store.lock:
+            collection = self.store.require("collections", legacy_id)
+            self._changed(collection, changes)
+            self.store.touch("collections")
+            payload = rest.collection_payload(collection)
+        self.emit("collections/update", payload)
+        return collection
+
+    def update_location(self, legacy_id: int, **changes: Any) -> Record:
+        with self.store.lock:
+            location = self.store.require("locations", legacy_id)
+            self._changed(location, changes)
+            self.store.touch("locations")
+            payload = rest.location_payload(location)
+        self.emit("locations/update", payload)
+        return location
+
+    def update_inventory_item(self, legacy_id: int, **changes: Any) -> Record:
+        with self.store.lock:
+            item = self.store.require("inventory_items", legacy_id)
+            self._changed(item, changes)
+            self.store.touch("inventory_items")
+            payload = rest.inventory_item_payload(item)
+        self.emit("inventory_items/update", payload)
+        return item
 
     def delete_order(self, legacy_id: int) -> None:
         with self.store.lock:
