@@ -294,6 +294,20 @@ def _apply_batch(items: list[MirrorItem], result: ApplyResult) -> None:
     if applied.get("order"):
         _last_orders([row.shopify_id for row in applied["order"] if row.shopify_id])
     if children:
+        # A child set as old as a parent row we refused is no news either.
+        stale = (
+            {
+                (key, row.shopify_id)
+                for key, members in rows.items()
+                for row in members
+                if row.shopify_id is not None
+            }
+            - {(key, row.shopify_id) for key, members in applied.items() for row in members}
+            - {(row.model, row.shopify_id) for row in result.deferred}
+        )
+        children = [
+            item for item in children if (item.parent_model, item.parent_shopify_id) not in stale
+        ]
         _prune(children, now, result)
     if deletes:
         _delete(deletes, now, result)

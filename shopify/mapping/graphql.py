@@ -961,9 +961,9 @@ def _transaction(value: JSON, order_id: int, updated_at: datetime | None) -> Mir
 
 
 def _line_fulfillment(line: JSON) -> str | None:
-    """REST's line `fulfillment_status`: null while nothing is fulfilled, then partial/fulfilled."""
-    current = line.get("currentQuantity")
-    quantity = _int(current if current is not None else line.get("quantity"))
+    """REST's line `fulfillment_status`: null while nothing is fulfilled, then partial/fulfilled
+    (a line refunded or removed after its fulfillment stays fulfilled)."""
+    quantity = _int(line.get("quantity"))
     unfulfilled = _int(line.get("unfulfilledQuantity"))
     if quantity <= 0 or unfulfilled >= quantity:
         return None

@@ -367,3 +367,13 @@ def test_bulk_shipping_lines_update_their_order_and_wait_for_a_missing_one() -> 
     assert order.shopify_updated_at == datetime(2026, 1, 3, tzinfo=UTC)
     assert [(row.model, row.shopify_id) for row in orphan.deferred] == [("order", 1)]
     assert Order.objects.count() == 1
+
+
+def test_a_stale_parent_prunes_none_of_its_children() -> None:
+    mirror.apply(mapped(product_node(updated="2026-03-01T00:00:00Z")))
+    old = product_node(variants=[variant_node(70011, sku="TS-S")], updated="2026-01-01T00:00:00Z")
+
+    result = mirror.apply([*mapped(old), *complete_children(old)])
+
+    assert result.deleted == {}
+    assert ProductVariant.objects.count() == 2
