@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from shopify.simulator import records as build
 from shopify.simulator.generator import Ids
 from shopify.simulator.store import Store
-from shopify.simulator.values import Record, amount, money, stamp
+from shopify.simulator.values import Record, amount, gid, money, money_bag, stamp
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 
@@ -205,12 +206,267 @@ def _customer(data: dict[str, Any]) -> Record:
         addresses=addresses,
     )
     customer["amountSpent"] = money(amount(data.get("total_spent") or "0"))
+    customer["numberOfOrders"] = str(int(data.get("orders_count") or 0))
     customer["taxExemptions"] = list(data.get("tax_exemptions") or [])
     return customer
 
 
+def _bag(data: dict[str, Any] | None) -> Record:
+    shop = (data or {}).get("shop_money") or {"amount": "0.00", "currency_code": "USD"}
+    return money_bag(amount(shop["amount"]), shop["currency_code"])
+
+
+def _order_address(data: dict[str, Any] | None, ids: Ids) -> Record | None:
+    if data is None:
+        return None
+    return build.address_record(
+        legacy_id=ids("MailingAddress"),
+        model="Address",
+        fields={
+            "firstName": data.get("first_name"),
+            "lastName": data.get("last_name"),
+            "company": data.get("company"),
+            "address1": data.get("address1"),
+            "address2": data.get("address2"),
+            "city": data.get("city"),
+            "province": data.get("province"),
+            "provinceCode": data.get("province_code"),
+            "country": data.get("country"),
+            "countryCodeV2": data.get("country_code"),
+            "zip": data.get("zip"),
+            "phone": data.get("phone"),
+        },
+    )
+
+
+def _tax_lines(lines: list[dict[str, Any]]) -> list[Record]:
+    return [
+        build.tax_line(line["title"], float(line["rate"]), amount(line["price"])) for line in lines
+    ]
+
+
+def _order(
+    data: dict[str, Any], transactions: list[dict[str, Any]], store: Store, ids: Ids
+) -> Record:
+    """Order #1001 of Shopify's examples, on the example iPod variants and customer Bob."""
+    order_id = int(data["id"])
+    created_at = _stamp(data["created_at"]) or ""
+    lines: dict[int, Record] = {}
+    for line in data["line_items"]:
+        variant = store.get("variants", int(line["variant_id"])) if line.get("variant_id") else None
+        quantity, current = int(line["quantity"]), int(line["current_quantity"])
+        discount = sum(Decimal(d["amount"]) for d in line.get("discount_allocations") or [])
+        lines[int(line["id"])] = {
+            "__typename": "LineItem",
+            "_id": int(line["id"]),
+            "id": gid("LineItem", int(line["id"])),
+            "name": line["name"],
+            "title": line["title"],
+            "variantTitle": line.get("variant_title"),
+            "sku": line.get("sku"),
+            "vendor": line.get("vendor"),
+            "quantity": quantity,
+            "currentQuantity": current,
+            "unfulfilledQuantity": int(line.get("fulfillable_quantity") or 0),
+            "requiresShipping": bool(line.get("requires_shipping")),
+            "taxable": bool(line.get("taxable")),
+            "isGiftCard": bool(line.get("gift_card")),
+            "product": store.get("products", int(line["product_id"]))
+            if line.get("product_id")
+            else None,
+            "variant": variant,
+            "originalUnitPriceSet": money_bag(amount(line["price"])),
+            "totalDiscountSet": money_bag(amount(discount)),
+            "customAttributes": [
+                {"key": item["name"], "value": item["value"]}
+                for item in line.get("properties") or []
+            ],
+            "taxLines": _tax_lines(line.get("tax_lines") or []),
+        }
+    fulfillments = [
+        {
+            "__typename": "Fulfillment",
+            "_id": int(item["id"]),
+            "id": gid("Fulfillment", int(item["id"])),
+            "legacyResourceId": str(item["id"]),
+            "name": item["name"],
+            "status": str(item["status"]).upper(),
+            "displayStatus": "FAILURE" if item["status"] == "failure" else "FULFILLED",
+            "createdAt": _stamp(item["created_at"]),
+            "updatedAt": _stamp(item["updated_at"]),
+            "location": store.get("locations", int(item["location_id"]))
+            if item.get("location_id")
+            else None,
+            "service": {"serviceName": "Manual", "handle": item.get("service") or "manual"},
+            "trackingInfo": [
+                {"company": item.get("tracking_company"), "number": number, "url": url}
+                for number, url in zip(item["tracking_numbers"], item["tracking_urls"], strict=True)
+            ],
+            "fulfillmentLineItems": [
+                {
+                    "__typename": "FulfillmentLineItem",
+                    "_id": ids("FulfillmentLineItem"),
+                    "quantity": int(line["quantity"]),
+                    "lineItem": lines[int(line["id"])],
+                }
+                for line in item["line_items"]
+            ],
+        }
+        for item in data.get("fulfillments") or []
+    ]
+    for fulfillment in fulfillments:
+        for item in fulfillment["fulfillmentLineItems"]:
+            item["id"] = gid("FulfillmentLineItem", item["_id"])
+    refunds = [
+        {
+            "__typename": "Refund",
+            "_id": int(refund["id"]),
+            "id": gid("Refund", int(refund["id"])),
+            "legacyResourceId": str(refund["id"]),
+            "note": refund.get("note"),
+            "createdAt": _stamp(refund["created_at"]),
+            "updatedAt": _stamp(refund["created_at"]),
+            "processedAt": _stamp(refund["processed_at"]),
+            "totalRefundedSet": money_bag(
+                amount(
+                    sum(
+                        (Decimal(t["amount"]) for t in refund.get("transactions") or []), Decimal(0)
+                    )
+                )
+            ),
+            "refundLineItems": [
+                {
+                    "__typename": "RefundLineItem",
+                    "_id": int(item["id"]),
+                    "id": gid("RefundLineItem", int(item["id"])),
+                    "quantity": int(item["quantity"]),
+                    "restockType": str(item["restock_type"]).upper(),
+                    "restocked": item["restock_type"] != "no_restock",
+                    "lineItem": lines[int(item["line_item_id"])],
+                    "location": store.get("locations", int(item["location_id"])),
+                    "subtotalSet": _bag(item["subtotal_set"]),
+                    "totalTaxSet": _bag(item["total_tax_set"]),
+                }
+                for item in refund.get("refund_line_items") or []
+            ],
+        }
+        for refund in data.get("refunds") or []
+    ]
+    by_id: dict[int, Record] = {}
+    for item in sorted(transactions, key=lambda t: t["created_at"]):
+        details = item.get("payment_details")
+        by_id[int(item["id"])] = {
+            "__typename": "OrderTransaction",
+            "_id": int(item["id"]),
+            "id": gid("OrderTransaction", int(item["id"])),
+            "kind": str(item["kind"]).upper(),
+            "status": str(item["status"]).upper(),
+            "gateway": item["gateway"],
+            "test": bool(item["test"]),
+            "errorCode": item.get("error_code"),
+            "authorizationCode": item.get("authorization"),
+            "processedAt": _stamp(item["processed_at"]),
+            "createdAt": _stamp(item["created_at"]),
+            "amountSet": money_bag(amount(item["amount"]), item.get("currency") or "USD"),
+            "parentTransaction": None,
+            "location": None,
+            "receiptJson": json.dumps(item.get("receipt") or {}),
+            "paymentDetails": None
+            if not details
+            else {
+                "__typename": "CardPaymentDetails",
+                "company": details.get("credit_card_company"),
+                "number": details.get("credit_card_number"),
+                "bin": details.get("credit_card_bin"),
+                "name": details.get("credit_card_name"),
+                "expirationMonth": details.get("credit_card_expiration_month"),
+                "expirationYear": details.get("credit_card_expiration_year"),
+            },
+            "_parent": item.get("parent_id"),
+        }
+    for transaction in by_id.values():
+        parent = transaction.pop("_parent")
+        transaction["parentTransaction"] = by_id.get(int(parent)) if parent else None
+    customer = store.get("customers", int(data["customer"]["id"])) if data.get("customer") else None
+    order: Record = {
+        "__typename": "Order",
+        "_id": order_id,
+        "id": gid("Order", order_id),
+        "legacyResourceId": str(order_id),
+        "name": data["name"],
+        "number": int(data["number"]),
+        "email": data.get("email"),
+        "phone": data.get("phone"),
+        "note": data.get("note"),
+        "tags": _tags(data.get("tags")),
+        "test": bool(data.get("test")),
+        "confirmed": bool(data.get("confirmed")),
+        "closed": data.get("closed_at") is not None,
+        "closedAt": _stamp(data.get("closed_at")),
+        "cancelledAt": _stamp(data.get("cancelled_at")),
+        "cancelReason": None if not data.get("cancel_reason") else data["cancel_reason"].upper(),
+        "processedAt": _stamp(data["processed_at"]),
+        "createdAt": created_at,
+        "updatedAt": _stamp(data["updated_at"]),
+        "currencyCode": data["currency"],
+        "presentmentCurrencyCode": data["presentment_currency"],
+        "taxesIncluded": bool(data.get("taxes_included")),
+        "displayFinancialStatus": str(data["financial_status"]).upper(),
+        "displayFulfillmentStatus": {
+            "fulfilled": "FULFILLED",
+            "partial": "PARTIALLY_FULFILLED",
+        }.get(data.get("fulfillment_status") or "", "UNFULFILLED"),
+        "paymentGatewayNames": list(data.get("payment_gateway_names") or []),
+        "discountCodes": [code["code"] for code in data.get("discount_codes") or []],
+        "sourceName": data.get("source_name"),
+        "sourceIdentifier": data.get("source_identifier"),
+        "customerLocale": data.get("customer_locale"),
+        "customerAcceptsMarketing": bool(data.get("buyer_accepts_marketing")),
+        "cartToken": data.get("cart_token"),
+        "checkoutToken": data.get("checkout_token"),
+        "confirmationNumber": data.get("confirmation_number"),
+        "clientIp": data.get("browser_ip"),
+        "customer": customer,
+        "customAttributes": [
+            {"key": item["name"], "value": item["value"]}
+            for item in data.get("note_attributes") or []
+        ],
+        "billingAddress": _order_address(data.get("billing_address"), ids),
+        "shippingAddress": _order_address(data.get("shipping_address"), ids),
+        "subtotalPriceSet": _bag(data["subtotal_price_set"]),
+        "totalPriceSet": _bag(data["total_price_set"]),
+        "totalTaxSet": _bag(data["total_tax_set"]),
+        "totalDiscountsSet": _bag(data["total_discounts_set"]),
+        "totalShippingPriceSet": _bag(data["total_shipping_price_set"]),
+        "currentTotalPriceSet": _bag(data["current_total_price_set"]),
+        "totalWeight": str(data.get("total_weight") or 0),
+        "taxLines": _tax_lines(data.get("tax_lines") or []),
+        "shippingLines": [
+            {
+                "__typename": "ShippingLine",
+                "_id": int(line["id"]),
+                "id": gid("ShippingLine", int(line["id"])),
+                "title": line["title"],
+                "code": line.get("code"),
+                "source": line.get("source"),
+                "originalPriceSet": _bag(line["price_set"]),
+                "discountedPriceSet": _bag(line["discounted_price_set"]),
+            }
+            for line in data.get("shipping_lines") or []
+        ],
+        "fulfillments": fulfillments,
+        "refunds": refunds,
+        "transactions": list(by_id.values()),
+        "lineItems": list(lines.values()),
+    }
+    if customer is not None:
+        customer["lastOrder"] = order
+    return order
+
+
 def load_fixtures(store: Store, ids: Ids) -> None:
-    """Shopify's example locations, products (with variants and images) and customers."""
+    """Shopify's example locations, products (with variants and images), customers, and order
+    #1001 (with its fulfillment, refund and transactions) on those products and customers."""
     locations = [_location(data) for data in _load("rest_2025-07_locations.json")["locations"]]
     for location in locations:
         store.add("locations", location)
@@ -224,3 +480,7 @@ def load_fixtures(store: Store, ids: Ids) -> None:
             ]
     for data in _load("rest_2025-07_customers_list.json")["customers"]:
         store.add("customers", _customer(data))
+    transactions = _load("rest_2025-07_order_transactions.json")["transactions"]
+    store.add(
+        "orders", _order(_load("rest_2025-07_order_get.json")["order"], transactions, store, ids)
+    )

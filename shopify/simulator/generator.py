@@ -435,7 +435,7 @@ class Generator:
         if not products:
             return
         span = (HORIZON - EPOCH) / max(count, 1)
-        number = 1000
+        number = 1000 + max((order["number"] for order in self.store.records("orders")), default=0)
         for index in range(count):
             number += 1
             created = EPOCH + span * index + timedelta(seconds=rng.randint(0, 60))
@@ -456,11 +456,11 @@ class Generator:
         for customer in customers:
             orders = customer.pop("_orders", [])
             if orders:
-                spent = sum(
+                spent = Decimal(customer["amountSpent"]["amount"]) + sum(
                     Decimal(order["currentTotalPriceSet"]["shopMoney"]["amount"])
                     for order in orders
                 )
-                customer["numberOfOrders"] = str(len(orders))
+                customer["numberOfOrders"] = str(int(customer["numberOfOrders"]) + len(orders))
                 customer["amountSpent"] = money(amount(spent))
                 customer["lastOrder"] = orders[-1]
                 customer["updatedAt"] = max(customer["updatedAt"], orders[-1]["updatedAt"])
