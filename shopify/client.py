@@ -4,10 +4,12 @@ by a circuit breaker.
 Pacing: every response carries `extensions.cost.throttleStatus` (the bucket's size, what is left
 and how fast it refills). The client keeps a model of that bucket and, before each request, sleeps
 until the bucket holds the request's expected cost: the `requestedQueryCost` last seen for the same
-document with the same numeric variables, or, for a document never sent, the most a single query may
-cost (1,000 points, capped at the bucket's size). So no request is wasted on THROTTLED; when other
-processes share the bucket and one still comes back THROTTLED, the client waits for the missing
-points and sends it again.
+document with the same numeric variables or, for a document never sent, the cost Shopify's published
+rules give it (`shopify.query_cost`; 1,000 points, the most one query may cost, if it does not
+parse). Clients of one shop in one process share the bucket model, and a request reserves its cost
+until its answer arrives. So no request is wasted on THROTTLED; when other processes share the
+bucket and one still comes back THROTTLED, the client waits for the missing points (the requested
+cost less what is available, at the restore rate) and sends it again.
 
 Retries: 429, 5xx, timeouts and connection errors are retried with exponential backoff and full
 jitter (base 0.5 s, cap 30 s, at most 6 attempts, `Retry-After` honoured). A request that still
@@ -40,6 +42,7 @@ from .connection import (
     connection_record_failure,
     connection_record_success,
 )
+from .query_cost import query_cost_estimate
 
 if TYPE_CHECKING:
     from .models import ShopifyConnection
@@ -397,7 +400,7 @@ class ShopifyClient:
         self.breaker.before_request()
         throttled = 0
         while True:
-            reserved = self._pace(self._costs.get(cost_key))
+            reserved = self._pace(self._expected_cost(cost_key, query, variables))
             try:
                 body = self._post_with_retries({"query": query, "variables": variables})
             except (ShopifyUnavailableError, ShopifyHTTPError) as error:
@@ -434,6 +437,18 @@ class ShopifyClient:
             if not isinstance(data, dict):
                 raise ShopifyGraphQLError([{"message": "response without data"}])
             return data
+
+    def _expected_cost(
+        self, cost_key: tuple[str, str], query: str, variables: dict[str, Any]
+    ) -> float | None:
+        """The requestedQueryCost Shopify reported for this document and page size, else the
+        cost its published rules give the document."""
+        known = self._costs.get(cost_key)
+        if known is not None:
+            return known
+        estimate = query_cost_estimate(query, variables)
+        # Over 1,000 Shopify refuses the query without charging it: never wait for more.
+        return None if estimate is None else float(min(estimate, MAX_QUERY_COST))
 
     def _pace(self, estimated_cost: float | None) -> float:
         """Wait until the bucket holds the request's expected cost; return the points reserved

@@ -1,0 +1,118 @@
+"""What a GraphQL document will cost before Shopify says so: Shopify's published rules for the
+requested cost, applied to the document alone (no schema needed).
+
+A scalar or enum field costs 0; an object 1; a connection (a field with `first`/`last` that
+selects `nodes` or `edges`) 2 plus `first` times the cost of one node (pageInfo and edges are in
+the 2); any other field with `first` is a list of that many objects; a mutation costs 10 per
+root field. The client uses this for a document it has not sent yet, then the
+`requestedQueryCost` Shopify reports for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    parse,
+    value_from_ast_untyped,
+)
+
+MUTATION_FIELD_COST = 10
+_PARSED_LIMIT = 256
+_parsed: dict[str, DocumentNode] = {}
+
+
+def query_cost_estimate(query: str, variables: dict[str, Any] | None = None) -> int | None:
+    """The requested cost of `query` with `variables`, or None when it does not parse."""
+    document = _parse(query)
+    if document is None:
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1:
+        return None
+    operation = operations[0]
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    walk = _Walk(fragments=fragments, variables=variables or {})
+    if operation.operation == OperationType.MUTATION:
+        return MUTATION_FIELD_COST * len(walk.fields(operation.selection_set))
+    return walk.cost(operation.selection_set)
+
+
+def _parse(query: str) -> DocumentNode | None:
+    document = _parsed.get(query)
+    if document is None:
+        try:
+            document = parse(query, no_location=True)
+        except GraphQLError:
+            return None
+        if len(_parsed) >= _PARSED_LIMIT:
+            _parsed.clear()
+        _parsed[query] = document
+    return document
+
+
+class _Walk:
+    def __init__(
+        self, *, fragments: dict[str, FragmentDefinitionNode], variables: dict[str, Any]
+    ) -> None:
+        self.fragments = fragments
+        self.variables = variables
+
+    def fields(self, selection_set: SelectionSetNode | None) -> list[FieldNode]:
+        """The fields of a selection set, fragments flattened."""
+        found: list[FieldNode] = []
+        if selection_set is None:
+            return found
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                found.append(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                found.extend(self.fields(selection.selection_set))
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = self.fragments.get(selection.name.value)
+                if fragment is not None:
+                    found.extend(self.fields(fragment.selection_set))
+        return found
+
+    def size(self, node: FieldNode) -> int | None:
+        for argument in node.arguments or ():
+            if argument.name.value in ("first", "last"):
+                value = value_from_ast_untyped(argument.value, self.variables)
+                return int(value) if isinstance(value, int) else 0
+        return None
+
+    def cost(self, selection_set: SelectionSetNode | None) -> int:
+        total = 0
+        for node in self.fields(selection_set):
+            if node.selection_set is None or node.name.value.startswith("__"):
+                continue  # scalars and enums are free
+            size = self.size(node)
+            children = {child.name.value: child for child in self.fields(node.selection_set)}
+            if size is not None and ("nodes" in children or "edges" in children):
+                total += 2 + size * self.node_cost(children)
+            elif size is not None:
+                total += size * (1 + self.cost(node.selection_set))
+            else:
+                total += 1 + self.cost(node.selection_set)
+        return total
+
+    def node_cost(self, children: dict[str, FieldNode]) -> int:
+        best = 0
+        if "nodes" in children:
+            best = 1 + self.cost(children["nodes"].selection_set)
+        if "edges" in children:
+            for edge_child in self.fields(children["edges"].selection_set):
+                if edge_child.name.value == "node":
+                    best = max(best, 1 + self.cost(edge_child.selection_set))
+        return best
