@@ -173,6 +173,9 @@ class Order(ShopifyIdentityModel, SoftDeleteModel, TimestampedModel):
         indexes = [
             models.Index(fields=["email"], name="orders_order_email_idx"),
             models.Index(fields=["name"], name="orders_order_name_idx"),
+            # Lookups by number for every order (the unique indexes hold local orders only).
+            models.Index(fields=["number"], name="orders_order_number_idx"),
+            models.Index(fields=["order_number"], name="orders_order_order_number_idx"),
             models.Index(fields=["financial_status"], name="orders_order_financial_idx"),
             models.Index(fields=["fulfillment_status"], name="orders_order_fulfillment_idx"),
             models.Index(fields=["status"], name="orders_order_status_idx"),
@@ -180,9 +183,18 @@ class Order(ShopifyIdentityModel, SoftDeleteModel, TimestampedModel):
             models.Index(fields=["-created_at", "-id"], name="orders_order_created_id_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["number"], name="orders_order_number_unique"),
+            # Shopify does not promise unique order numbers ("not guaranteed to be unique …
+            # even for a single store"): the rule holds for local orders, mirrored rows are
+            # stored as Shopify has them.
             models.UniqueConstraint(
-                fields=["order_number"], name="orders_order_order_number_unique"
+                fields=["number"],
+                condition=Q(shopify_id__isnull=True),
+                name="orders_order_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["order_number"],
+                condition=Q(shopify_id__isnull=True),
+                name="orders_order_order_number_unique",
             ),
             models.UniqueConstraint(
                 fields=["token"], condition=~Q(token=""), name="orders_order_token_unique"

@@ -240,6 +240,15 @@ def test_order_order_number_is_unique() -> None:
     assert_refused("orders_order_order_number_unique", OrderFactory, order_number=1500)
 
 
+def test_mirrored_orders_may_share_numbers_as_at_shopify() -> None:
+    # Given a mirrored order, when Shopify sends another with the same numbers, it is stored
+    OrderFactory.create(number=7, order_number=1007, shopify_id=5_500_000_000_001)
+    OrderFactory.create(number=7, order_number=1007, shopify_id=5_500_000_000_002)
+    # And a local order may not take a number another local order holds
+    OrderFactory.create(number=8, order_number=1008)
+    assert_refused("orders_order_number_unique", OrderFactory, number=8, order_number=1009)
+
+
 def test_order_token_is_unique_when_set_and_blank_tokens_may_repeat() -> None:
     # Given an order with a token and one without
     OrderFactory.create(token="b1946ac92492d2347c6235b4d2611184")
