@@ -41,6 +41,7 @@ from .connection import (
     connection_circuit_read,
     connection_record_failure,
     connection_record_success,
+    connection_token_reload,
 )
 from .query_cost import query_cost_estimate
 
@@ -346,6 +347,7 @@ class ShopifyClient:
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         token_provider: Callable[[], str] | None = None,
+        token_reload: Callable[[], str] | None = None,
     ) -> None:
         self.shop_domain = shop_domain
         self.api_version = api_version
@@ -356,6 +358,8 @@ class ShopifyClient:
         self.bucket = shared_bucket(self.endpoint)
         self._access_token = access_token
         self._token_provider = token_provider
+        self._token_reload = token_reload
+        self._sent_token = access_token
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
@@ -379,6 +383,7 @@ class ShopifyClient:
             access_token=connection_access_token(connection=connection),
             api_version=connection.api_version,
             token_provider=lambda: connection_access_token(connection=connection),
+            token_reload=lambda: connection_token_reload(connection=connection),
             **options,
         )
 
@@ -399,12 +404,16 @@ class ShopifyClient:
         cost_key = (query, _cost_shape(variables))
         self.breaker.before_request()
         throttled = 0
+        reloaded = False
         while True:
             reserved = self._pace(self._expected_cost(cost_key, query, variables))
             try:
                 body = self._post_with_retries({"query": query, "variables": variables})
             except (ShopifyUnavailableError, ShopifyHTTPError) as error:
                 self.bucket.settle(reserved, None, at=self._clock())
+                if self._token_rotated(error, reloaded=reloaded):
+                    reloaded = True
+                    continue
                 self.breaker.record_failure(error=str(error))
                 raise
             self.bucket.settle(
@@ -437,6 +446,14 @@ class ShopifyClient:
             if not isinstance(data, dict):
                 raise ShopifyGraphQLError([{"message": "response without data"}])
             return data
+
+    def _token_rotated(self, error: ShopifyError, *, reloaded: bool) -> bool:
+        """After a 401, once: has another process stored a new token since this one was read?"""
+        if reloaded or self._token_reload is None:
+            return False
+        if not isinstance(error, ShopifyHTTPError) or error.status_code != 401:
+            return False
+        return self._token_reload() != self._sent_token
 
     def _expected_cost(
         self, cost_key: tuple[str, str], query: str, variables: dict[str, Any]
@@ -482,6 +499,7 @@ class ShopifyClient:
 
     def _post_once(self, content: bytes) -> dict[str, Any]:
         token = self._token_provider() if self._token_provider else self._access_token
+        self._sent_token = token
         headers = {"Content-Type": "application/json", "X-Shopify-Access-Token": token}
         self.stats.requests += 1
         try:

@@ -117,6 +117,13 @@ def connection_access_token(*, connection: ShopifyConnection) -> str:
     )
 
 
+def connection_token_reload(*, connection: ShopifyConnection) -> str:
+    """Shopify refused the token: another process may have rotated it. Read the stored pair
+    again (updating `connection`) and return the token to use now."""
+    connection.refresh_from_db(fields=[*_GRANT_FIELDS, "uninstalled_at"])
+    return connection_access_token(connection=connection)
+
+
 def connection_refresh_token(*, connection: ShopifyConnection) -> ShopifyConnection:
     """Exchange the refresh token for a new token pair and store it. The row is locked while
     refreshing, so two processes never spend the same refresh token; one that waited for the

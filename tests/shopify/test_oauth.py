@@ -283,3 +283,28 @@ def test_a_refused_refresh_is_an_oauth_error_and_keeps_the_stored_pair(
         connection.access_token,
         "shprt_revoked",
     )
+
+
+def test_a_client_whose_token_another_process_rotated_reloads_it_once(
+    sim: Simulator, server: SimulatorServer
+) -> None:
+    connection = _installed(sim)
+    old_token = connection.access_token
+    with ShopifyClient.for_connection(connection) as client:
+        client.execute("query { shop { id } }")
+        # another worker refreshed the pair, and Shopify revoked the token this client holds
+        elsewhere = ShopifyConnection.objects.get()
+        ShopifyConnection.objects.filter(pk=elsewhere.pk).update(
+            access_token_expires_at=timezone.now() + timedelta(minutes=1)
+        )
+        elsewhere.refresh_from_db()
+        new_token = connection_access_token(connection=elsewhere)
+        sim.tokens.pop(old_token)
+
+        shop = client.execute("query { shop { id } }")
+
+    assert shop["shop"]["id"]
+    assert new_token != old_token
+    assert connection.access_token == new_token
+    assert sim.stats.unauthorized == 1
+    assert client.stats.retries == 0
