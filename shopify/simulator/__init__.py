@@ -24,8 +24,12 @@ record a `destroy` event (served by the `events` query):
     sim.update_variant(legacy_id, **changes)
     sim.update_customer(legacy_id, **changes); sim.delete_customer(legacy_id)
     sim.create_order(lines=[(variant_id, quantity)], customer_id=None, lifecycle="paid")
-    sim.update_order(legacy_id, **changes); sim.delete_order(legacy_id)
-    sim.delete_collection(legacy_id)
+        # lifecycle: pending, authorized, paid, fulfilled, partial, refunded,
+        # partially_refunded, voided; sends orders/create, orders/paid, order_transactions/create,
+        # fulfillments/create, orders/fulfilled, refunds/create, orders/cancelled as they apply
+    sim.update_order(legacy_id, topic="orders/updated", **changes); sim.delete_order(legacy_id)
+    sim.update_collection(legacy_id, **changes); sim.delete_collection(legacy_id)
+    sim.update_location(legacy_id, **changes); sim.update_inventory_item(legacy_id, **changes)
     sim.set_inventory(inventory_item_id, location_id, available)
     sim.share_updated_at(kind, legacy_ids, when)     # kind: "products", "customers", "orders", …
 `changes` use GraphQL field names (snake_case accepted: `product_type` -> `productType`).
@@ -42,7 +46,11 @@ Webhooks (REST-shaped payloads like Shopify's, signed with api_secret):
     sim.webhook_faults = WebhookFaults(seed=3, duplicate_rate=0.2, shuffle=True, drop_rate=0.0)
     sim.flush_webhooks() -> list[int]       # deliver what `shuffle` held back, shuffled
 Bulk operations run in a thread: `sim.bulk.wait()` blocks until they finished;
-`sim.bulk.delay_seconds` keeps one RUNNING for a while.
+`sim.bulk.delay_seconds` keeps one RUNNING for a while; `sim.bulk.file(id)` is the JSONL path.
+`sim.store.tables[kind]` holds the live records (GraphQL-shaped dicts, `_id` = legacy id);
+`sim.record(gid)` finds one. Generated items are stocked at the generated locations
+(`sim._generator.stocking`); the REST fixtures add Shopify's example locations, products
+(IPod Nano 632910392), customers (Bob Norman 207119551) and order #1001 (450789469).
 """
 
 from shopify.simulator.simulator import Clock, Faults, Simulator, Stats

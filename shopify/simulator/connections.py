@@ -65,19 +65,10 @@ def connection(
 ) -> dict[str, Any]:
     """One page of `records` (sorted ascending by `keys`), as a connection result."""
     check_page_arguments(first, last)
-    low, high = 0, len(keys)
-    if after is not None:
-        cursor = decode_cursor(after)
-        if reverse:
-            high = min(high, bisect.bisect_left(keys, cursor))
-        else:
-            low = max(low, bisect.bisect_right(keys, cursor))
-    if before is not None:
-        cursor = decode_cursor(before)
-        if reverse:
-            low = max(low, bisect.bisect_right(keys, cursor))
-        else:
-            high = min(high, bisect.bisect_left(keys, cursor))
+    try:
+        low, high = _window(keys, after, before, reverse)
+    except TypeError as error:  # a cursor made for another sortKey
+        raise GraphQLError("Invalid cursor for current pagination sort.") from error
     forward = range(low, high) if not reverse else range(high - 1, low - 1, -1)
     accept = matches or _everything
     if first is not None:
@@ -111,6 +102,26 @@ def connection(
             "endCursor": encode_cursor(window[-1]) if window else None,
         },
     }
+
+
+def _window(
+    keys: Sequence[SortKey], after: str | None, before: str | None, reverse: bool
+) -> tuple[int, int]:
+    """The [low, high) slice of `keys` strictly between the cursors, in storage order."""
+    low, high = 0, len(keys)
+    if after is not None:
+        cursor = decode_cursor(after)
+        if reverse:
+            high = min(high, bisect.bisect_left(keys, cursor))
+        else:
+            low = max(low, bisect.bisect_right(keys, cursor))
+    if before is not None:
+        cursor = decode_cursor(before)
+        if reverse:
+            low = max(low, bisect.bisect_right(keys, cursor))
+        else:
+            high = min(high, bisect.bisect_left(keys, cursor))
+    return low, high
 
 
 def list_connection(items: Sequence[Record], arguments: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import re
 import secrets
 import threading
@@ -27,6 +28,7 @@ from shopify.simulator.api import handle_graphql
 if TYPE_CHECKING:
     from shopify.simulator.simulator import Simulator
 
+logger = logging.getLogger(__name__)
 GRAPHQL_PATH = re.compile(r"^/admin/api/(?P<version>[^/]+)/graphql\.json$")
 SUPPORTED_VERSION = re.compile(r"^(20\d\d-(01|04|07|10)|unstable)$")
 BULK_PATH = re.compile(r"^/bulk/(?P<id>\d+)\.jsonl$")
@@ -124,7 +126,12 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(simulator.faults.timeout_seconds)
             self.close_connection = True
             return
-        response = handle_graphql(simulator, body)
+        try:
+            response = handle_graphql(simulator, body)
+        except Exception as error:  # a simulator bug: answer like Shopify's 500, and say why
+            logger.exception("simulator request failed")
+            self._json(500, {"errors": [{"message": f"Internal error: {error!r}"}]})
+            return
         self._send(
             200,
             json.dumps(response, separators=(",", ":")).encode(),

@@ -35,7 +35,7 @@ KIND_BY_TYPE: dict[str, str] = {
 }
 KINDS: tuple[str, ...] = tuple(KIND_BY_TYPE.values())
 
-# sortKey enum value -> the record field it orders by (None: the numeric id alone).
+# sortKey enum value -> the record field it orders by (None, or a key not listed: the id alone).
 SORT_FIELDS: dict[str, str | None] = {
     "ID": None,
     "UPDATED_AT": "updatedAt",
@@ -44,6 +44,11 @@ SORT_FIELDS: dict[str, str | None] = {
     "NAME": "name",
     "ORDER_NUMBER": "number",
     "PROCESSED_AT": "processedAt",
+    "PUBLISHED_AT": "publishedAt",
+    "VENDOR": "vendor",
+    "PRODUCT_TYPE": "productType",
+    "SKU": "sku",
+    "POSITION": "position",
     "RELEVANCE": None,
 }
 

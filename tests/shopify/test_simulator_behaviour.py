@@ -405,3 +405,20 @@ def test_oauth_install_and_expiring_tokens(
     ).json()
     assert refreshed["access_token"] != token["access_token"]
     assert refreshed["refresh_token"] != token["refresh_token"]
+
+
+def test_a_cursor_from_another_sort_key_is_an_error(simulator: Simulator) -> None:
+    by_title = run(simulator, IDS_PAGE, first=2, sortKey="TITLE")["data"]["products"]
+
+    response = run(
+        simulator, IDS_PAGE, first=2, sortKey="ID", after=by_title["pageInfo"]["endCursor"]
+    )
+
+    assert [error["message"] for error in response["errors"]] == [
+        "Invalid cursor for current pagination sort."
+    ]
+    titles = [
+        simulator.store.tables["products"][legacy_id]["title"].lower()
+        for legacy_id in ids(simulator, first=250, sortKey="TITLE")
+    ]
+    assert titles == sorted(titles)
