@@ -409,12 +409,13 @@ class ShopifyClient:
             reserved = self._pace(self._expected_cost(cost_key, query, variables))
             try:
                 body = self._post_with_retries({"query": query, "variables": variables})
-            except (ShopifyUnavailableError, ShopifyHTTPError) as error:
-                self.bucket.settle(reserved, None, at=self._clock())
-                if self._token_rotated(error, reloaded=reloaded):
-                    reloaded = True
-                    continue
-                self.breaker.record_failure(error=str(error))
+            except BaseException as error:
+                self.bucket.settle(reserved, None, at=self._clock())  # never leak a reservation
+                if isinstance(error, ShopifyUnavailableError | ShopifyHTTPError):
+                    if self._token_rotated(error, reloaded=reloaded):
+                        reloaded = True
+                        continue
+                    self.breaker.record_failure(error=str(error))
                 raise
             self.bucket.settle(
                 reserved, ThrottleStatus.from_extensions(body.get("extensions")), at=self._clock()
