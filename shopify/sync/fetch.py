@@ -30,7 +30,7 @@ EVENT_MODELS = {
     "ORDER": "order",
 }
 EVENT_CHILDREN = {
-    "PRODUCT": ("product_option", "product_image", "metafield"),
+    "PRODUCT": ("product_option", "product_image", "metafield", "collection_product"),
     "COLLECTION": ("collection_product",),
     "CUSTOMER": ("customer_address",),
     "ORDER": ("order_line_item", "fulfillment", "refund", "transaction"),

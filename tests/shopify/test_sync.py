@@ -143,29 +143,40 @@ def test_incremental_sync_sees_updates_during_the_scan_and_500_records_sharing_u
     assert (len(passed), len(ahead)) == (3, 3)
     # Every customer once, and the ones changed after being paged past once more (at the end).
     assert run.counts["customer"] == len(ids) + len(passed)
-    checkpoint = SyncCheckpoint.objects.get(resource="customers")
-    assert checkpoint.high_water_mark == parse_datetime(
-        max(sim.snapshot("customers")[i]["updatedAt"] for i in ids)
-    )
+    mark = SyncCheckpoint.objects.get(resource="customers").high_water_mark
+    assert mark is not None
+    assert mark == parse_datetime(max(sim.snapshot("customers")[i]["updatedAt"] for i in ids))
     assert_no_drift(reconcile_run(resources=["customers"]))
 
     # Records changed after the scan passed them, in the same second as the high-water mark
     # (so not moved past the scan's position), are seen by the next window.
     sim.update_customer(ids[0], note="same second as the mark")
     sim.update_customer(ids[1], note="same second as the mark too")
-    sim.share_updated_at("customers", ids[:2], checkpoint.high_water_mark)
+    sim.share_updated_at("customers", ids[:2], mark)
 
     [again] = sync_run(resources=["customers"])
 
     assert again.status == SyncStatus.SUCCEEDED
-    assert again.window_start == checkpoint.high_water_mark - timedelta(seconds=120)
-    assert again.counts["customer"] >= 2
+    assert again.window_start == mark - timedelta(seconds=120)
+    # The window (from the mark minus the overlap) holds every record stamped since.
+    window = [
+        customer
+        for customer in sim.snapshot("customers").values()
+        if customer["updatedAt"] >= (mark - timedelta(seconds=120)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ]
+    assert again.counts["customer"] == len(window)
     assert_no_drift(reconcile_run(resources=["customers"]))
 
 
+@pytest.fixture
+def roomy_store(settings: Any) -> Iterator[Simulator]:
+    # More products than the orders and collections use: some can go without touching them.
+    yield from serve(Simulator.generate(seed=3, products=30, customers=8, orders=6), settings)
+
+
 @pytest.mark.django_db
-def test_incremental_sync_turns_deletion_events_into_soft_deletes(store: Simulator) -> None:
-    sim = store
+def test_incremental_sync_turns_deletion_events_into_soft_deletes(roomy_store: Simulator) -> None:
+    sim = roomy_store
     sync_run(full=True)
     orders = sim.snapshot("orders")
     customers = sim.snapshot("customers")
@@ -177,7 +188,14 @@ def test_incremental_sync_turns_deletion_events_into_soft_deletes(store: Simulat
     }
     buyers = {legacy_id(order["customer"]["id"]) for order in orders.values() if order["customer"]}
     last_orders = {legacy_id(c["lastOrder"]["id"]) for c in customers.values() if c["lastOrder"]}
-    product_id = min(set(sim.snapshot("products")) - ordered)
+    # (A product in a manually sorted collection shifts the positions of the products after it,
+    # which the collection's updatedAt does not show: left to the nightly reconciliation.)
+    collected = {
+        legacy_id(member["id"])
+        for collection in sim.snapshot("collections").values()
+        for member in collection["products"]
+    }
+    product_id = min(set(sim.snapshot("products")) - ordered - collected)
     customer_id = min(set(customers) - buyers)
     order_id = min(set(orders) - last_orders)
     collection_id = min(sim.snapshot("collections"))
