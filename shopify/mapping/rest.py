@@ -777,9 +777,12 @@ def _transaction_row(
     return MirrorRow("transaction", record_id(transaction), fields, transaction_refs)
 
 
-def refund_items(payload: Payload, order_id: int | None = None) -> list[MirrorItem]:
+def refund_items(
+    payload: Payload, order_id: int | None = None, order_updated_at: datetime | None = None
+) -> list[MirrorItem]:
     """refunds/create, or one refund of an order payload: the refund, its line items and its
-    transactions."""
+    transactions. Inside an order payload the line items and transactions carry the order's
+    updated_at, as the GraphQL rows do."""
     refund_id = record_id(payload)
     order = reference(payload.get("order_id")) or order_id
     if order is None:
@@ -810,13 +813,13 @@ def refund_items(payload: Payload, order_id: int | None = None) -> list[MirrorIt
             "subtotal_set": subtotal_set,
             "total_tax_set": total_tax_set,
             **identity(line),
-            "shopify_updated_at": fields["shopify_updated_at"],
+            "shopify_updated_at": order_updated_at or fields["shopify_updated_at"],
         }
         line_refs = refs(refund=refund_id, line_item=reference(line.get("line_item_id")))
         _set_or_clear(line_fields, line_refs, "location", line.get("location_id"))
         items.append(MirrorRow("refund_line_item", record_id(line), line_fields, line_refs))
     items.extend(
-        _transaction_row(transaction, order, refund_id)
+        _transaction_row(transaction, order, refund_id, updated_at=order_updated_at)
         for transaction in json_list(payload.get("transactions"))
     )
     return items
@@ -932,7 +935,7 @@ def order_items(payload: Payload) -> list[MirrorItem]:
     for fulfillment in json_list(payload.get("fulfillments")):
         items.append(_fulfillment_row(fulfillment, order_id))
     for refund in json_list(payload.get("refunds")):
-        items.extend(refund_items(refund, order_id))
+        items.extend(refund_items(refund, order_id, order_updated_at=updated_at))
     items.extend(
         _transaction_row(transaction, order_id, updated_at=updated_at)
         for transaction in json_list(payload.get("transactions"))

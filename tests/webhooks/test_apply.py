@@ -105,8 +105,7 @@ def signed_headers(
 Deliver = Callable[..., int]
 
 
-@pytest.fixture
-def deliver(client: Client, settings: Any, django_capture_on_commit_callbacks: Any) -> Deliver:
+def make_deliver(client: Client, settings: Any, capture_on_commit: Any) -> Deliver:
     """POST a signed delivery and run what it queued (the eager Celery task) after commit."""
     settings.SHOPIFY_API_SECRET = SECRET
     settings.SHOPIFY_API_SECRETS_PREVIOUS = []
@@ -126,13 +125,18 @@ def deliver(client: Client, settings: Any, django_capture_on_commit_callbacks: A
             webhook_id=webhook_id or f"hook-{next(counter)}",
             triggered_at=triggered_at,
         )
-        with django_capture_on_commit_callbacks(execute=True):
+        with capture_on_commit(execute=True):
             response = client.post(
                 "/webhooks/shopify/", data=body, content_type="application/json", headers=headers
             )
         return int(response.status_code)
 
     return post
+
+
+@pytest.fixture
+def deliver(client: Client, settings: Any, django_capture_on_commit_callbacks: Any) -> Deliver:
+    return make_deliver(client, settings, django_capture_on_commit_callbacks)
 
 
 pytestmark = pytest.mark.django_db
