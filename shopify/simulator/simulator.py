@@ -193,6 +193,11 @@ class Simulator:
             "shopifyPlus": plus,
         }
 
+    @property
+    def stocking(self) -> list[Record]:
+        """The generated locations, where every generated inventory item is stocked."""
+        return list(self._generator.stocking)
+
     # --- request plumbing --------------------------------------------------------------------
 
     def token_valid(self, token: str | None) -> bool:

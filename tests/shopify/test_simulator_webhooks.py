@@ -105,7 +105,7 @@ def test_product_payload_values(simulator: Simulator) -> None:
 def test_create_order_emits_the_lifecycle_topics_and_commits_stock(simulator: Simulator) -> None:
     received = collect(simulator)
     simulator.clock.set(datetime(2026, 7, 2, 9, 30, tzinfo=UTC))
-    location = simulator._generator.stocking[0]
+    location = simulator.stocking[0]
     variant, level = min(
         (
             (variant, level)
@@ -140,7 +140,7 @@ def test_edits_emit_updates_and_deletes(simulator: Simulator) -> None:
     received = collect(simulator)
     product_id = 632910392
     customer_id = min(simulator.store.tables["customers"])
-    location = simulator._generator.stocking[0]
+    location = simulator.stocking[0]
 
     simulator.update_product(product_id, title="IPod Nano - 16GB")
     simulator.update_variant(808950810, price="149.00")
