@@ -5,12 +5,14 @@ Shopify id that every step uses."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
 
+import psycopg
 from django.apps import apps
 from django.db import connection, models
 from psycopg.types.json import Jsonb
@@ -272,3 +274,13 @@ def conflict_columns(spec: Spec) -> list[str]:
     if spec.natural_key:
         return [spec.refs[name].column for name in spec.natural_key]
     return ["shopify_id"]
+
+
+@contextmanager
+def pg_cursor() -> Iterator[psycopg.Cursor[Any]]:
+    """PostgreSQL: a cursor that binds parameters server-side, arrays (`%b`) in binary: several
+    times faster than the escaped text literals of Django's client-side binding for arrays of
+    thousands of values. Its errors are Django's (IntegrityError …)."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        yield cursor

@@ -23,6 +23,7 @@ from shopify.mirror.specs import (
     conflict_columns,
     lookup,
     model_specs,
+    pg_cursor,
     prepare,
     quote,
     resolve,
@@ -243,7 +244,7 @@ def upsert_statement(
         parameters = [column_vector(spec, column, given, members, now) for column in columns]
         source = (
             "SELECT * FROM unnest("
-            + ", ".join(f"%s::{column.array_type}[]" for column in columns)
+            + ", ".join(f"%b::{column.array_type}[]" for column in columns)
             + ")"
         )
     else:
@@ -271,11 +272,15 @@ def upsert_statement(
     )
     by_identity = {tuple(values[name] for name in conflict): row for row, values in members}
     existing: set[tuple[Any, ...]] = set()
-    with connection.cursor() as cursor:
-        if not postgres:
+    if postgres:
+        with pg_cursor() as cursor:
+            cursor.execute(sql, parameters)
+            returned = cursor.fetchall()
+    else:
+        with connection.cursor() as cursor:
             existing = existing_identities(cursor, spec, conflict, list(by_identity))
-        cursor.execute(sql, parameters)
-        returned = cursor.fetchall()
+            cursor.execute(sql, parameters)
+            returned = cursor.fetchall()
     written: list[tuple[int, MirrorRow]] = []
     created = 0
     for record in returned:
@@ -361,11 +366,11 @@ def update_statement(
     join = " AND ".join(f"{table}.{quote(name)} = u.{quote(name)}" for name in conflict)
     by_identity = {tuple(values[name] for name in conflict): row for row, values in members}
     returned: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        with pg_cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET {', '.join(assignments)} FROM unnest("
-                + ", ".join(f"%s::{column.array_type}[]" for column in columns)
+                + ", ".join(f"%b::{column.array_type}[]" for column in columns)
                 + f") AS u({', '.join(quote(column.column) for column in columns)})"
                 f" WHERE {join} AND {stale_guard(spec, table, 'u', updated, given)}"
                 f" RETURNING {table}.id, "
@@ -374,8 +379,9 @@ def update_statement(
                 + [column_vector(spec, column, given, members, now) for column in columns],
             )
             returned = cursor.fetchall()
-        else:
-            select = "SELECT " + ", ".join(f"%s AS {quote(column.column)}" for column in columns)
+    else:
+        select = "SELECT " + ", ".join(f"%s AS {quote(column.column)}" for column in columns)
+        with connection.cursor() as cursor:
             for _row, values in members:
                 cursor.execute(
                     f"UPDATE {table} SET {', '.join(assignments)} FROM ({select}) AS u"
