@@ -45,6 +45,9 @@ Webhooks (REST-shaped payloads like Shopify's, signed with api_secret):
     sim.webhook_sender = callable(url, body, headers) -> status | None   # e.g. Django's client
     sim.webhook_faults = WebhookFaults(seed=3, duplicate_rate=0.2, shuffle=True, drop_rate=0.0)
     sim.flush_webhooks() -> list[int]       # deliver what `shuffle` held back, shuffled
+Webhook faults apply to what the store emits (merchant edits, bulk finish); `deliver` sends one
+delivery (plus retries) as asked. Every attempt is logged in `sim.webhooks.sent`
+((Delivery, url, status)); faults' drops in `sim.webhooks.dropped`.
 Bulk operations run in a thread: `sim.bulk.wait()` blocks until they finished;
 `sim.bulk.delay_seconds` keeps one RUNNING for a while; `sim.bulk.file(id)` is the JSONL path.
 `sim.store.tables[kind]` holds the live records (GraphQL-shaped dicts, `_id` = legacy id);

@@ -231,7 +231,9 @@ class BulkRunner:
 
     def __init__(self, simulator: Simulator) -> None:
         self.simulator = simulator
-        self.directory = Path(tempfile.mkdtemp(prefix="shopify-simulator-bulk-"))
+        # Removed with the runner (TemporaryDirectory cleans up when collected).
+        self._directory = tempfile.TemporaryDirectory(prefix="shopify-simulator-bulk-")
+        self.directory = Path(self._directory.name)
         self.files: dict[int, Path] = {}
         self.threads: list[threading.Thread] = []
         self.delay_seconds = 0.0
