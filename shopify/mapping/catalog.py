@@ -170,6 +170,11 @@ def variant(line: JSON, position: int | None) -> list[MirrorItem]:
 
 def media(line: JSON, position: int | None) -> list[MirrorItem]:
     parent = v.parent_of(line)
+    if parent is not None and parent[0] == "ProductVariant" and position in (None, 1):
+        # A variant's image from a bulk `productVariants { media }` query (bulk products cannot
+        # nest it: three levels of connections). Without the variant's product the row only
+        # updates a variant we hold.
+        return [MirrorRow("product_variant", parent[1], {}, {"image": legacy_id(line["id"])})]
     image = line.get("image")
     if parent is None or parent[0] != "Product" or not isinstance(image, dict):
         return []

@@ -225,7 +225,10 @@ class LineMapper:
         if state[0] is not None and "__parentUpdatedAt" not in line:
             extra["__parentUpdatedAt"] = state[0]
         if "__index" not in line and (
-            (line_id.startswith("gid://shopify/MediaImage/") and gid_type(parent_id) == "Product")
+            (
+                line_id.startswith("gid://shopify/MediaImage/")
+                and gid_type(parent_id) in ("Product", "ProductVariant")
+            )
             or (
                 line_id.startswith("gid://shopify/Product/") and gid_type(parent_id) == "Collection"
             )

@@ -653,3 +653,15 @@ def test_partial_lines_map_to_nothing_of_their_own() -> None:
         items_from_line({"id": "gid://shopify/Order/1", "updatedAt": "2026-01-01T00:00:00Z"}) == []
     )
     assert items_from_line({"title": "no id"}) == []
+
+
+def test_bulk_variant_media_lines_link_the_variant_image() -> None:
+    mapper = LineMapper()
+    variant = {"id": "gid://shopify/ProductVariant/70011"}
+    first = {"id": "gid://shopify/MediaImage/3001", "__parentId": variant["id"]}
+    second = {"id": "gid://shopify/MediaImage/3002", "__parentId": variant["id"]}
+
+    assert mapper.items(variant) == []
+    assert mapper.items(first) == [MirrorRow("product_variant", 70011, {}, {"image": 3001})]
+    # A variant shows one image: the first.
+    assert mapper.items(second) == []
