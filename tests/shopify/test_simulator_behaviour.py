@@ -422,3 +422,86 @@ def test_a_cursor_from_another_sort_key_is_an_error(simulator: Simulator) -> Non
         for legacy_id in ids(simulator, first=250, sortKey="TITLE")
     ]
     assert titles == sorted(titles)
+
+
+CURRENT_BULK = "{ currentBulkOperation { id status objectCount url } }"
+
+
+def test_bulk_status_runs_through_created_running_completed(simulator: Simulator) -> None:
+    simulator.bulk.delay_seconds = 0.5
+    started = run(simulator, queries.BULK_RUN, query=queries.bulk_query(queries.BULK_COLLECTIONS))
+    operation = started["data"]["bulkOperationRunQuery"]["bulkOperation"]
+
+    running = run(simulator, CURRENT_BULK)["data"]["currentBulkOperation"]
+    simulator.bulk.wait()
+    done = run(simulator, CURRENT_BULK)["data"]["currentBulkOperation"]
+
+    assert operation["status"] == "CREATED"
+    assert running == {"id": operation["id"], "status": "RUNNING", "objectCount": "0", "url": None}
+    legacy_id = int(operation["id"].rsplit("/", 1)[1])
+    collections = simulator.store.tables["collections"].values()
+    assert done == {
+        "id": operation["id"],
+        "status": "COMPLETED",
+        "objectCount": str(len(collections) + sum(len(c["products"]) for c in collections)),
+        "url": f"{simulator.base_url}/bulk/{legacy_id}.jsonl",
+    }
+
+
+def test_inventory_changes_show_in_graphql_and_snapshots(simulator: Simulator) -> None:
+    simulator.clock.set(datetime(2026, 7, 3, tzinfo=UTC))
+    location = simulator.stocking[0]
+    item = next(
+        item
+        for item in simulator.store.tables["inventory_items"].values()
+        if any(level["location"] is location for level in item["inventoryLevels"])
+    )
+
+    simulator.set_inventory(item["_id"], location["_id"], 7)
+
+    level = next(
+        lv
+        for lv in simulator.snapshot("inventory_items")[item["_id"]]["inventoryLevels"]
+        if lv["location"] == {"id": location["id"]}
+    )
+    assert level["quantities"]["available"] == 7
+    assert level["updatedAt"] == "2026-07-03T00:00:00Z"
+    variant = item["variant"]
+    expected = sum(lv["_quantities"]["available"] for lv in item["inventoryLevels"])
+    answer = run(
+        simulator,
+        "query V($id: ID!) { productVariant(id: $id) { inventoryQuantity } }",
+        id=variant["id"],
+    )
+    assert answer["data"] == {"productVariant": {"inventoryQuantity": expected}}
+    assert ids(simulator, first=250, query="updated_at:>='2026-07-03T00:00:00Z'") == []
+    changed = run(
+        simulator,
+        "query Changed($query: String) { inventoryItems(first: 10, query: $query) { nodes { id } } }",
+        query="updated_at:>='2026-07-03T00:00:00Z'",
+    )
+    assert changed["data"]["inventoryItems"]["nodes"] == [{"id": item["id"]}]
+
+
+def test_five_hundred_records_share_one_updated_at() -> None:
+    sim = Simulator.generate(seed=4, products=600, customers=1, orders=0, fixtures=False)
+    chosen = sorted(sim.store.tables["products"])[:500]
+    sim.share_updated_at("products", chosen, datetime(2026, 9, 9, 9, 9, 9, tzinfo=UTC))
+
+    seen: list[int] = []
+    after = None
+    while True:
+        page = run(
+            sim,
+            IDS_PAGE,
+            first=250,
+            after=after,
+            sortKey="UPDATED_AT",
+            query="updated_at:>='2026-09-09T09:09:09Z'",
+        )["data"]["products"]
+        seen += [int(edge["node"]["legacyResourceId"]) for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+
+    assert seen == chosen
