@@ -55,7 +55,7 @@ class StartSyncForm(forms.Form):
 
 def sync_start(*, resources: list[str], full: bool) -> None:
     """Queue a sync once the admin's transaction (if any) has committed."""
-    from .tasks import shopify_sync_task  # written by the sync; imported when staff use it
+    from .tasks import shopify_sync_task  # the tasks import the sync engine: only when used
 
     transaction.on_commit(lambda: shopify_sync_task.delay(resources=resources, full=full))
 
