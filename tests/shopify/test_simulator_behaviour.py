@@ -477,7 +477,7 @@ def test_inventory_changes_show_in_graphql_and_snapshots(simulator: Simulator) -
     assert ids(simulator, first=250, query="updated_at:>='2026-07-03T00:00:00Z'") == []
     changed = run(
         simulator,
-        "query Changed($query: String) { inventoryItems(first: 10, query: $query) { nodes { id } } }",
+        "query C($query: String) { inventoryItems(first: 10, query: $query) { nodes { id } } }",
         query="updated_at:>='2026-07-03T00:00:00Z'",
     )
     assert changed["data"]["inventoryItems"]["nodes"] == [{"id": item["id"]}]
