@@ -108,8 +108,12 @@ def upsert(
         clear_moved_options([values for members in groups.values() for _row, values in members])
     written: list[tuple[int, MirrorRow]] = []
     applied: list[MirrorRow] = []
+    conflict = conflict_columns(spec)
     for (partial, *names), members in groups.items():
         given = tuple(names)
+        # Rows in key order: concurrent applies (a webhook and a sync) lock them in the same
+        # order, so they wait for each other instead of deadlocking.
+        members.sort(key=lambda member: tuple(member[1][name] or 0 for name in conflict))
         if partial:
             done, stale, missing = update_statement(spec, given, members, now, result)
             result.deferred.extend(row for row, _ in members if id(row) in missing)
