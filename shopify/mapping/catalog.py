@@ -155,6 +155,10 @@ def variant(line: JSON, position: int | None) -> list[MirrorItem]:
         refs["inventory_item"] = legacy_id(item["id"])
         fields["requires_shipping"] = bool(item.get("requiresShipping", True))
         fields["inventory_management"] = "shopify" if item.get("tracked") else ""
+        cost = item.get("unitCost")
+        if isinstance(cost, dict) and cost.get("currencyCode"):
+            # Prices and costs are in the shop's currency; the variant does not say which.
+            fields["currency"] = cost["currencyCode"]
         weight = (item.get("measurement") or {}).get("weight")
         if isinstance(weight, dict) and weight.get("value") is not None:
             unit = weight.get("unit") or "KILOGRAMS"

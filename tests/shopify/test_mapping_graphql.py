@@ -168,6 +168,7 @@ def test_a_variant_line_with_its_inventory_item() -> None:
                 "option3": "",
                 "requires_shipping": True,
                 "inventory_management": "shopify",
+                "currency": "USD",
                 "weight": Decimal("0.250"),
                 "weight_unit": "kg",
                 "grams": 250,
