@@ -13,10 +13,10 @@ from catalog.models import Collection, CollectionProduct, Product, ProductImage,
 from customers.models import Customer, CustomerAddress
 from orders.models import Order, OrderLineItem
 from shopify.choices import SyncMode, SyncStatus
-from shopify.models import ReconciliationReport, SyncCheckpoint
+from shopify.models import ReconciliationReport, ShopifyConnection, SyncCheckpoint, SyncRun
 from shopify.reconcile import reconcile_run
 from shopify.rows import legacy_id
-from shopify.simulator import Simulator
+from shopify.simulator import Faults, Simulator
 from shopify.sync import sync_run
 
 RESOURCES = ("locations", "products", "collections", "customers", "orders", "inventory")
@@ -262,3 +262,88 @@ def test_incremental_sync_turns_deletion_events_into_soft_deletes(roomy_store: S
     # A full sync finds nothing more to delete, and a second incremental run changes nothing.
     again = sync_run(resources=["products", "collections", "customers", "orders"])
     assert [run.updated for run in again] == [0, 0, 0, 0]
+
+
+@pytest.mark.django_db
+def test_a_large_incremental_window_runs_as_a_filtered_bulk_operation(
+    store: Simulator, settings: Any
+) -> None:
+    sim = store
+    sync_run(full=True)
+    settings.SHOPIFY_SYNC_BULK_THRESHOLD = 3
+    changed = sorted(sim.snapshot("products"))[:4]
+    for product_id in changed:
+        sim.update_product(product_id, title=f"Window {product_id}")
+    requests_before = sim.stats.by_operation["ProductsPage"]
+
+    [run] = sync_run(resources=["products"])
+
+    assert (run.mode, run.status) == (SyncMode.INCREMENTAL, SyncStatus.SUCCEEDED)
+    assert run.bulk_operation_id != ""
+    assert sim.stats.by_operation["ProductsPage"] == requests_before
+    assert run.counts["product"] == len(changed)
+    # The products and the options stamped with their updatedAt; variants unchanged.
+    products = sim.snapshot("products")
+    assert run.updated == sum(
+        1
+        + len(products[i]["options"])
+        + sum(len(o["optionValues"]) for o in products[i]["options"])
+        for i in changed
+    )
+    assert_no_drift(reconcile_run(resources=["products"]))
+
+
+@pytest.mark.django_db
+def test_an_incremental_run_that_failed_mid_scan_is_resumed_from_its_cursor(
+    crowded_store: Simulator,
+) -> None:
+    sim = crowded_store
+    sync_run(full=True)
+    ids = sorted(sim.snapshot("customers"))[:100]
+    for customer_id in ids:
+        sim.update_customer(customer_id, note="to be paged")
+    sim.clock.advance(2)
+
+    def outage_after_page_2(operation: str, page: int) -> None:
+        if operation == "CustomersPage" and page == 2:
+            sim.faults = Faults(seed=1, error_rate=1.0)
+
+    sim.on_page_served = outage_after_page_2
+    [failed] = sync_run(resources=["customers"])
+    sim.on_page_served = None
+    sim.faults = Faults()
+
+    assert failed.status == SyncStatus.FAILED
+    assert failed.counts["customer"] == 60  # two pages of 30 committed
+    checkpoint = SyncCheckpoint.objects.get(resource="customers")
+    assert (checkpoint.run_id, checkpoint.cursor != "") == (failed.pk, True)
+
+    [resumed] = sync_run(resources=["customers"])
+
+    assert (resumed.mode, resumed.status) == (SyncMode.INCREMENTAL, SyncStatus.SUCCEEDED)
+    assert resumed.window_start == failed.window_start
+    assert resumed.counts["customer"] == len(ids) - 60
+    assert SyncRun.objects.get(pk=failed.pk).status == SyncStatus.FAILED
+    assert_no_drift(reconcile_run(resources=["customers"]))
+
+
+@pytest.mark.django_db
+def test_a_resource_another_process_is_syncing_is_skipped(store: Simulator) -> None:
+    from django.db import connection as db_connection
+
+    from shopify.sync.runs import resource_lock
+
+    sync_run(resources=["locations"], full=True)
+    shop = ShopifyConnection.objects.get()
+    other = db_connection.copy()  # another session holds the lock
+    try:
+        with other.cursor() as cursor:
+            key = shop.pk * 6 + 1  # products
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [0x53594E43, key])
+        with resource_lock(connection=shop, resource="products") as acquired:
+            assert acquired is False
+
+        assert sync_run(resources=["products"]) == []
+    finally:
+        other.close()
+    assert SyncRun.objects.filter(resource="products").count() == 0
