@@ -36,6 +36,7 @@ from django.utils import timezone
 from .choices import CircuitState
 from .connection import (
     CircuitSnapshot,
+    ShopifyOAuthError,
     connection_access_token,
     connection_circuit_probe,
     connection_circuit_read,
@@ -96,6 +97,10 @@ class ShopifyHTTPError(ShopifyError):
         self.status_code = status_code
         self.body = body
         super().__init__(f"Shopify answered HTTP {status_code} for {url}: {body[:300]}")
+
+
+class ShopifyTokenError(ShopifyError):
+    """The expiring token could not be refreshed (the refresh token was refused or revoked)."""
 
 
 class ShopifyUnavailableError(ShopifyError):
@@ -454,7 +459,10 @@ class ShopifyClient:
             return False
         if not isinstance(error, ShopifyHTTPError) or error.status_code != 401:
             return False
-        return self._token_reload() != self._sent_token
+        try:
+            return self._token_reload() != self._sent_token
+        except ShopifyOAuthError:
+            return False
 
     def _expected_cost(
         self, cost_key: tuple[str, str], query: str, variables: dict[str, Any]
@@ -499,7 +507,7 @@ class ShopifyClient:
         )
 
     def _post_once(self, content: bytes) -> dict[str, Any]:
-        token = self._token_provider() if self._token_provider else self._access_token
+        token = self._current_token()
         self._sent_token = token
         headers = {"Content-Type": "application/json", "X-Shopify-Access-Token": token}
         self.stats.requests += 1
@@ -532,6 +540,14 @@ class ShopifyClient:
         ):
             raise _RetryableError(f"GraphQL {errors[0].get('message', 'internal error')}")
         return body
+
+    def _current_token(self) -> str:
+        if self._token_provider is None:
+            return self._access_token
+        try:
+            return self._token_provider()
+        except ShopifyOAuthError as error:
+            raise ShopifyTokenError(f"{self.shop_domain}: {error}") from error
 
     def _backoff(self, attempt: int, *, retry_after: float | None) -> None:
         ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt)

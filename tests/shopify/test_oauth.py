@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from shopify.client import ShopifyClient
+from shopify.client import ShopifyClient, ShopifyTokenError
 from shopify.connection import ShopifyOAuthError, connection_access_token
 from shopify.models import ShopifyConnection
 from shopify.simulator import Simulator
@@ -308,3 +308,22 @@ def test_a_client_whose_token_another_process_rotated_reloads_it_once(
     assert connection.access_token == new_token
     assert sim.stats.unauthorized == 1
     assert client.stats.retries == 0
+
+
+def test_a_client_whose_token_cannot_be_refreshed_raises_a_shopify_error_and_sends_nothing(
+    sim: Simulator, server: SimulatorServer
+) -> None:
+    connection = _installed(sim)
+    with ShopifyClient.for_connection(connection) as client:
+        ShopifyConnection.objects.filter(pk=connection.pk).update(
+            refresh_token="shprt_revoked",
+            access_token_expires_at=timezone.now() + timedelta(minutes=1),
+        )
+        connection.refresh_from_db()
+        requests_before = sim.stats.requests
+
+        with pytest.raises(ShopifyTokenError, match="invalid_grant"):
+            client.execute("query { shop { id } }")
+
+    assert sim.stats.requests == requests_before
+    assert client.bucket.reserved == 0
