@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings.test
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install services lint migrations-check pytest bench worker beat clean
+.PHONY: run test install services lint migrations-check pytest bench bench-shopify simulator worker beat clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -46,6 +46,14 @@ bench: install services
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk; } \
 		|| { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(PY) bench/run.py
+
+bench-shopify: install services
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk; } \
+		|| { echo "make bench-shopify needs wrk: apt-get install wrk"; exit 1; }
+	$(PY) bench/shopify.py
+
+simulator: install
+	$(PY) manage.py shopify_simulator --port 8765
 
 worker: install
 	$(VENV)/bin/celery -A config worker --loglevel=INFO
