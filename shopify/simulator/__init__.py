@@ -21,7 +21,7 @@ Merchant edits bump `updatedAt` to `sim.clock` (wall time; `clock.set(dt)` freez
 `clock.advance(seconds)` moves it), emit the matching webhook to subscribers and, for deletions,
 record a `destroy` event (served by the `events` query):
     sim.update_product(legacy_id, **changes); sim.delete_product(legacy_id)
-    sim.update_variant(legacy_id, **changes)
+    sim.update_variant(legacy_id, **changes); sim.delete_variant(legacy_id)
     sim.update_customer(legacy_id, **changes); sim.delete_customer(legacy_id)
     sim.create_order(lines=[(variant_id, quantity)], customer_id=None, lifecycle="paid")
         # lifecycle: pending, authorized, paid, fulfilled, partial, refunded,
@@ -29,6 +29,7 @@ record a `destroy` event (served by the `events` query):
         # fulfillments/create, orders/fulfilled, refunds/create, orders/cancelled as they apply
     sim.update_order(legacy_id, topic="orders/updated", **changes); sim.delete_order(legacy_id)
     sim.update_collection(legacy_id, **changes); sim.delete_collection(legacy_id)
+    sim.set_collection_products(legacy_id, product_ids)
     sim.update_location(legacy_id, **changes); sim.update_inventory_item(legacy_id, **changes)
     sim.set_inventory(inventory_item_id, location_id, available)
     sim.share_updated_at(kind, legacy_ids, when)     # kind: "products", "customers", "orders", …

@@ -291,7 +291,7 @@ class BulkRunner:
                 "__typename": "BulkOperation",
                 "_id": legacy_id,
                 "id": gid("BulkOperation", legacy_id),
-                "status": "CREATED",
+                "status": "RUNNING",
                 "errorCode": None,
                 "createdAt": simulator.clock.stamp(),
                 "completedAt": None,
@@ -313,12 +313,12 @@ class BulkRunner:
         )
         self.threads.append(thread)
         thread.start()
-        return operation, []
+        # The mutation answers CREATED; the stored operation is already RUNNING.
+        return {**operation, "status": "CREATED"}, []
 
     def _run(self, operation: Record, kind: str, entry: Entry) -> None:
         simulator = self.simulator
         with simulator.store.lock:
-            operation["status"] = "RUNNING"
             matches = build_filter(kind, entry.arguments.get("query"))
             _, ordered = simulator.store.ordered(kind, "ID")
             roots = [record for record in ordered if matches is None or matches(record)]

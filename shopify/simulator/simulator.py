@@ -353,6 +353,25 @@ class Simulator:
         self.emit("products/update", payload)
         return variant
 
+    def delete_variant(self, legacy_id: int) -> None:
+        """Remove one variant (and its inventory item): a products/update, like Shopify."""
+        with self.store.lock:
+            variant = self.store.remove("variants", legacy_id)
+            self.store.tables["inventory_items"].pop(variant["inventoryItem"]["_id"], None)
+            self.store.touch("inventory_items")
+            product = variant["product"]
+            product["variants"] = [v for v in product["variants"] if v is not variant]
+            for position, remaining in enumerate(product["variants"], start=1):
+                remaining["position"] = position
+            for order in self.store.records("orders"):
+                for line in order["lineItems"]:
+                    if line["variant"] is variant:
+                        line["variant"] = None
+            product["updatedAt"] = self.clock.stamp()
+            self.store.touch("products")
+            payload = rest.product_payload(self, product)
+        self.emit("products/update", payload)
+
     def delete_product(self, legacy_id: int) -> None:
         with self.store.lock:
             product = self.store.remove("products", legacy_id)
@@ -469,6 +488,17 @@ class Simulator:
         with self.store.lock:
             collection = self.store.require("collections", legacy_id)
             self._changed(collection, changes)
+            self.store.touch("collections")
+            payload = rest.collection_payload(collection)
+        self.emit("collections/update", payload)
+        return collection
+
+    def set_collection_products(self, legacy_id: int, product_ids: list[int]) -> Record:
+        """Replace a collection's members (in this order); bumps the collection's updatedAt."""
+        with self.store.lock:
+            collection = self.store.require("collections", legacy_id)
+            collection["products"] = [self.store.require("products", pid) for pid in product_ids]
+            collection["updatedAt"] = self.clock.stamp()
             self.store.touch("collections")
             payload = rest.collection_payload(collection)
         self.emit("collections/update", payload)

@@ -215,3 +215,24 @@ def test_timeouts_are_injected(simulator: Simulator, simulator_server: Simulator
         )
 
     assert simulator.stats.timeouts_injected == 1
+
+
+def test_variant_deletion_and_collection_membership(simulator: Simulator) -> None:
+    received = collect(simulator)
+    simulator.clock.set(datetime(2026, 7, 4, tzinfo=UTC))
+    collection_id = min(simulator.store.tables["collections"])
+    members = sorted(simulator.store.tables["products"])[:2]
+
+    simulator.delete_variant(49148385)
+    simulator.set_collection_products(collection_id, members)
+
+    product = simulator.store.tables["products"][632910392]
+    assert [v["_id"] for v in product["variants"]] == [808950810, 39072856, 457924702]
+    assert [v["position"] for v in product["variants"]] == [1, 2, 3]
+    assert 49148385 not in simulator.store.tables["variants"]
+    assert product["updatedAt"] == "2026-07-04T00:00:00Z"
+    assert [topic for topic, _ in received] == ["products/update", "collections/update"]
+    assert [v["id"] for v in received[0][1]["variants"]] == [808950810, 39072856, 457924702]
+    assert [p["_id"] for p in simulator.store.tables["collections"][collection_id]["products"]] == (
+        members
+    )
