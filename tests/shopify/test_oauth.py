@@ -327,3 +327,13 @@ def test_a_client_whose_token_cannot_be_refreshed_raises_a_shopify_error_and_sen
 
     assert sim.stats.requests == requests_before
     assert client.bucket.reserved == 0
+
+
+def test_install_without_app_credentials_is_refused(
+    sim: Simulator, server: SimulatorServer, settings: Any
+) -> None:
+    settings.SHOPIFY_API_KEY = ""
+
+    response = Client().get(reverse("shopify:install"), {"shop": sim.shop_domain})
+
+    assert _error_code(response) == "NOT_CONFIGURED"
