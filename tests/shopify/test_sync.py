@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection as db_connection
 from django.utils.dateparse import parse_datetime
 
 from catalog.models import Collection, CollectionProduct, Product, ProductImage, ProductVariant
 from customers.models import Customer, CustomerAddress
+from inventory.models import InventoryLevel
 from orders.models import Order, OrderLineItem
 from shopify.choices import SyncMode, SyncStatus
 from shopify.models import ReconciliationReport, ShopifyConnection, SyncCheckpoint, SyncRun
 from shopify.reconcile import reconcile_run
 from shopify.rows import legacy_id
 from shopify.simulator import Faults, Simulator
-from shopify.sync import sync_run
+from shopify.sync import bulk_operation_finished, sync_run
+from shopify.sync.runs import resource_lock
 
 RESOURCES = ("locations", "products", "collections", "customers", "orders", "inventory")
 
@@ -329,10 +334,6 @@ def test_an_incremental_run_that_failed_mid_scan_is_resumed_from_its_cursor(
 
 @pytest.mark.django_db
 def test_a_resource_another_process_is_syncing_is_skipped(store: Simulator) -> None:
-    from django.db import connection as db_connection
-
-    from shopify.sync.runs import resource_lock
-
     sync_run(resources=["locations"], full=True)
     shop = ShopifyConnection.objects.get()
     other = db_connection.copy()  # another session holds the lock
@@ -347,3 +348,53 @@ def test_a_resource_another_process_is_syncing_is_skipped(store: Simulator) -> N
     finally:
         other.close()
     assert SyncRun.objects.filter(resource="products").count() == 0
+
+
+@pytest.mark.django_db
+def test_the_bulk_operations_finish_webhook_ends_the_wait_for_the_result(
+    store: Simulator, settings: Any
+) -> None:
+    sim = store
+    settings.SHOPIFY_BULK_POLL_SECONDS = 60.0  # polling alone would wait a minute
+    settings.SHOPIFY_BULK_POLL_MAX_SECONDS = 60.0
+    sim.bulk.delay_seconds = 0.5
+
+    def webhook_arrives() -> None:
+        time.sleep(1.0)
+        operation = sim.bulk.current()
+        assert operation is not None
+        bulk_operation_finished(gid=operation["id"])
+
+    threading.Thread(target=webhook_arrives, daemon=True).start()
+    started = time.monotonic()
+    [run] = sync_run(resources=["customers"], full=True)
+
+    assert run.status == SyncStatus.SUCCEEDED
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.django_db
+def test_incremental_inventory_reads_the_changed_items_through_a_filtered_bulk_operation(
+    store: Simulator,
+) -> None:
+    sim = store
+    sync_run(full=True)
+    item_id = min(sim.snapshot("inventory_items"))
+    item = sim.snapshot("inventory_items")[item_id]
+    stocked = [legacy_id(level["location"]["id"]) for level in item["inventoryLevels"]]
+    location_id = stocked[0]
+    sim.set_inventory(item_id, location_id, 77)
+
+    [run] = sync_run(resources=["inventory"])
+
+    assert (run.mode, run.status, run.counts.get("inventory_item")) == (
+        SyncMode.INCREMENTAL,
+        SyncStatus.SUCCEEDED,
+        1,
+    )
+    assert run.bulk_operation_id != ""
+    level = InventoryLevel.objects.get(
+        inventory_item__shopify_id=item_id, location__shopify_id=location_id
+    )
+    assert level.available == 77
+    assert_no_drift(reconcile_run(resources=["inventory"]))
