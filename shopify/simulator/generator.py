@@ -15,7 +15,6 @@ from shopify.simulator import records as build
 from shopify.simulator.store import Store
 from shopify.simulator.values import Record, amount, gid, money, money_bag, stamp
 
-BIG_PRODUCT_VARIANTS = 2048  # Shopify's maximum variants per product
 SHOP_DOMAIN = "stockroom-simulator.myshopify.com"
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 HORIZON = datetime(2026, 6, 30, tzinfo=UTC)
@@ -169,7 +168,7 @@ class Generator:
         span = (HORIZON - EPOCH) / max(count, 1)
         for index in range(count):
             created = EPOCH + span * index + timedelta(seconds=rng.randint(0, 3600))
-            if index == big_index:
+            if index == big_index:  # Shopify's maximum: 2,048 variants
                 axes = [
                     ("Size", [f"S{number:02d}" for number in range(32)]),
                     ("Color", [f"C{number:02d}" for number in range(64)]),

@@ -28,33 +28,6 @@ def topic_enum(topic: str) -> str:
     return topic.replace("/", "_").upper()
 
 
-def topic_name(enum: str) -> str:
-    """ "PRODUCTS_UPDATE" -> "products/update" (the first underscore of the known resource)."""
-    for resource in _RESOURCES:
-        prefix = resource.replace("/", "_").upper() + "_"
-        if enum.startswith(prefix):
-            return f"{resource}/{enum[len(prefix) :].lower()}"
-    head, _, tail = enum.lower().partition("_")
-    return f"{head}/{tail}"
-
-
-_RESOURCES = (
-    "app",
-    "bulk_operations",
-    "collections",
-    "customers",
-    "fulfillments",
-    "inventory_items",
-    "inventory_levels",
-    "locations",
-    "order_transactions",
-    "orders",
-    "products",
-    "refunds",
-    "shop",
-)
-
-
 @lru_cache(maxsize=65536)
 def local(value: str | None) -> str | None:
     if value is None:

@@ -10,7 +10,6 @@ any selection resolves without joins. Root connections are served from sorted in
 
 from __future__ import annotations
 
-import bisect
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -145,11 +144,3 @@ def sort_value(value: Any, fold: bool) -> Any:
     if fold and isinstance(value, str):
         return value.lower()
     return value
-
-
-def position_after(keys: list[SortKey], key: SortKey) -> int:
-    return bisect.bisect_right(keys, key)
-
-
-def position_before(keys: list[SortKey], key: SortKey) -> int:
-    return bisect.bisect_left(keys, key)

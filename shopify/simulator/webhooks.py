@@ -49,9 +49,6 @@ class Delivery:
     body: bytes
     headers: dict[str, str]
 
-    def payload(self) -> Any:
-        return json.loads(self.body)
-
 
 @dataclass
 class WebhookSender:
