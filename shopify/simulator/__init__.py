@@ -53,8 +53,8 @@ Bulk operations run in a thread: `sim.bulk.wait()` blocks until they finished;
 `sim.bulk.delay_seconds` keeps one RUNNING for a while; `sim.bulk.file(id)` is the JSONL path.
 `sim.store.tables[kind]` holds the live records (GraphQL-shaped dicts, `_id` = legacy id);
 `sim.record(gid)` finds one; `sim.inventory_quantity(variant_id)` is a variant's available
-stock over all locations (its `inventoryQuantity`). Generated items are stocked at the generated locations
-(`sim.stocking`); the REST fixtures add Shopify's example locations, products
+stock over all locations (its `inventoryQuantity`). Generated items are stocked at the
+generated locations (`sim.stocking`); the REST fixtures add Shopify's example locations, products
 (IPod Nano 632910392), customers (Bob Norman 207119551) and order #1001 (450789469).
 """
 
