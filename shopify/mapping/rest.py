@@ -782,7 +782,7 @@ def refund_items(
 ) -> list[MirrorItem]:
     """refunds/create, or one refund of an order payload: the refund, its line items and its
     transactions. Inside an order payload the line items and transactions carry the order's
-    updated_at, as the GraphQL rows do."""
+    updated_at, as the GraphQL rows do; on their own, the refund's time."""
     refund_id = record_id(payload)
     order = reference(payload.get("order_id")) or order_id
     if order is None:
