@@ -32,11 +32,15 @@ references, tags, default addresses, last orders), `removal` (deletes and child 
 
 from __future__ import annotations
 
+import logging
+import random
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
+from psycopg.errors import DeadlockDetected
 
 from shopify.mirror.compare import Difference, diff, snapshot
 from shopify.mirror.derived import (
@@ -60,20 +64,38 @@ from shopify.rows import (
 
 __all__ = ["Difference", "apply", "diff", "snapshot"]
 
+logger = logging.getLogger(__name__)
+
+DEADLOCK_ATTEMPTS = 5
+
 
 def apply(items: Iterable[MirrorItem], *, batch_size: int = 1000) -> ApplyResult:
-    """Write the items to the mirror, `batch_size` items at a time, in one transaction."""
-    result = ApplyResult()
-    with transaction.atomic():
-        batch: list[MirrorItem] = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= batch_size:
-                _apply_batch(batch, result)
-                batch = []
-        if batch:
-            _apply_batch(batch, result)
-    return result
+    """Write the items to the mirror, `batch_size` items at a time, in one transaction (a
+    savepoint inside the caller's). A sequence of items is applied again when PostgreSQL picks
+    this transaction as a deadlock's victim (another apply locked some of the same rows in
+    another order); an iterator is applied once."""
+    attempts = DEADLOCK_ATTEMPTS if isinstance(items, Sequence) else 1
+    for attempt in range(1, attempts + 1):
+        result = ApplyResult()
+        try:
+            with transaction.atomic():
+                batch: list[MirrorItem] = []
+                for item in items:
+                    batch.append(item)
+                    if len(batch) >= batch_size:
+                        _apply_batch(batch, result)
+                        batch = []
+                if batch:
+                    _apply_batch(batch, result)
+        except OperationalError as error:
+            if attempt == attempts or not isinstance(error.__cause__, DeadlockDetected):
+                raise
+            logger.info("mirror: deadlock, applying again (attempt %s)", attempt + 1)
+            # Jittered, so the two transactions do not meet again in step.
+            time.sleep(random.uniform(0.01, 0.1) * attempt)
+            continue
+        return result
+    raise AssertionError("unreachable")
 
 
 def _apply_batch(items: list[MirrorItem], result: ApplyResult) -> None:
