@@ -16,6 +16,8 @@ from .test_mapping_graphql_nodes import product_node, variant_node
 
 
 def products(updated: str, title: str) -> list[MirrorItem]:
+    """60 products of 5 variants; every product shows the same image, so the two applies below
+    certainly meet on some rows in opposite orders."""
     nodes = [
         product_node(
             7000 + n,
@@ -34,6 +36,7 @@ def products(updated: str, title: str) -> list[MirrorItem]:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_applies_of_the_same_rows() -> None:
+    # Deadlocks do happen here (PostgreSQL aborts one transaction); apply() applies it again.
     older = products("2026-01-01T00:00:00Z", "Older")
     newer = products("2026-02-01T00:00:00Z", "Newer")
     errors: list[BaseException] = []
