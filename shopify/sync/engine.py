@@ -15,18 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 
 from shopify import mirror, queries
 from shopify.choices import CircuitState, SyncMode, SyncStatus
-from shopify.client import (
-    CircuitOpenError,
-    ShopifyClient,
-    ShopifyError,
-    ShopifyUnavailableError,
-)
+from shopify.client import ShopifyClient, ShopifyError, ShopifyGraphQLError
 from shopify.mapping.graphql import LineMapper
 from shopify.models import ShopifyConnection, SyncRun
 from shopify.rows import (
@@ -87,10 +82,13 @@ _PARENT_MODELS = {
 }
 
 
+PassKind = Literal["bulk", "paged", "scan"]  # scan: a complete paged read (locations)
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     mode: str
-    kind: str  # "bulk" | "paged" | "scan" (a complete paged scan: locations)
+    kind: PassKind
     window_start: datetime | None
     resume: bool
 
@@ -116,12 +114,13 @@ def sync_resource(
         try:
             high_water_mark = _execute(tracker=tracker, spec=spec, plan=plan)
             tracker.retry_deferred()
-        except (CircuitOpenError, ShopifyUnavailableError) as error:
+        except (ShopifyGraphQLError, SyncError) as error:
+            # Shopify refused the query, the bulk operation failed or its result is gone: the
+            # progress made is of no use to the next run (the high-water mark stays).
+            return tracker.fail(reason=str(error), resumable=False)
+        except ShopifyError as error:
+            # Unreachable, circuit open, token refused: the next run resumes the progress.
             return tracker.fail(reason=str(error), resumable=True)
-        except BulkResultGoneError as error:
-            return tracker.fail(reason=str(error), resumable=False)
-        except (ShopifyError, SyncError) as error:
-            return tracker.fail(reason=str(error), resumable=False)
         except Exception as error:
             tracker.fail(reason=f"{type(error).__name__}: {error}", resumable=True)
             raise
@@ -166,7 +165,9 @@ def _plan(*, connection: ShopifyConnection, spec: ResourceSpec, full: bool) -> P
     if full or checkpoint.high_water_mark is None:
         return Plan(mode=SyncMode.FULL, kind="bulk", window_start=None, resume=False)
     window_start = checkpoint.high_water_mark - _overlap()
-    kind = "paged" if spec.sorted_by_updated_at else "bulk"
+    # Paged where the page document is sorted by updatedAt; otherwise a filtered bulk operation,
+    # whose createdAt is a safe high-water mark whatever the order of its lines.
+    kind: PassKind = "paged" if spec.sorted_by_updated_at else "bulk"
     return Plan(mode=SyncMode.INCREMENTAL, kind=kind, window_start=window_start, resume=False)
 
 
@@ -187,7 +188,7 @@ def _execute(*, tracker: RunTracker, spec: ResourceSpec, plan: Plan) -> datetime
     if plan.kind == "scan":
         return _scan_pass(tracker=tracker, spec=spec)
     search = _window_search(plan.window_start)
-    kind = plan.kind
+    kind: PassKind = plan.kind
     if kind == "paged" and not plan.resume and _window_is_large(tracker, spec, search):
         kind = "bulk"
     if kind == "bulk":

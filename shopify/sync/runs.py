@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shopify import mirror
-from shopify.choices import SyncMode, SyncStatus
+from shopify.choices import SyncStatus
 from shopify.client import ClientStats, ShopifyClient
 from shopify.models import ShopifyConnection, SyncCheckpoint, SyncRun
 from shopify.rows import ApplyResult, MirrorItem, MirrorRow
@@ -97,12 +97,14 @@ class RunTracker:
 
     # --- steps ---------------------------------------------------------------------------------
 
-    def apply(self, items: list[MirrorItem], *, records: int, **checkpoint: Any) -> ApplyResult:
+    def apply(
+        self, items: list[MirrorItem], *, records: int, retry: bool = False, **checkpoint: Any
+    ) -> ApplyResult:
         """Write one step: the items, the run's counters and the checkpoint fields given, in
-        one transaction."""
+        one transaction. (`retry`: rows counted already, when they were deferred.)"""
         with transaction.atomic():
             result = mirror.apply(items)
-            totals = self.totals.plus(result, records=records, items=items)
+            totals = self.totals.plus(result, records=records, items=() if retry else items)
             self._write(totals, checkpoint)
         self.totals = totals
         self.deferred.extend(result.deferred)
@@ -130,7 +132,7 @@ class RunTracker:
         if not self.deferred:
             return
         rows, self.deferred = self.deferred, []
-        result = self.apply(list(rows), records=0)
+        result = self.apply(list(rows), records=0, retry=True)
         still = result.deferred
         self.deferred = []
         if still:
@@ -274,7 +276,3 @@ def interrupted_runs_close(*, connection: ShopifyConnection, resource: str, now:
             finished_at=max(run.heartbeat_at or run.started_at, run.started_at),
         )
     return len(stale)
-
-
-def mode_for(*, full: bool) -> str:
-    return SyncMode.FULL if full else SyncMode.INCREMENTAL
