@@ -14,16 +14,27 @@ location), collection memberships by (collection, product)) with one multi-row
 - rows without a timestamp of their own (`shopify_updated_at` None) take their parent's stored
   one;
 - `created_at` comes from Shopify when given (now otherwise), `updated_at` is now;
+- a row lacking a column an insert needs (a bulk order's shipping lines, a bulk variant's
+  image) only updates the row we hold, and is deferred when we hold none;
+- a row the database refuses (a constraint Shopify's data breaks) is deferred and logged, and
+  the rest of its batch is written;
+- on PostgreSQL the column values travel as arrays bound in binary (`unnest`), rows in key
+  order; an apply picked as a deadlock's victim is applied again;
 - derived rows are kept as the local services keep them: ProductTag and CustomerTag rows from
   `tags`, `CustomerAddress.is_default` from `Customer.default_address`, `Customer.last_order`
   once the order named by `last_order_name` arrives.
 
 MirrorDelete soft-deletes (models with `deleted_at`; a product's variants with it) or deletes;
 MirrorChildren removes the parent's other children of a kind (for inventory levels the ids are
-the locations' ids, for collection memberships the products' ids).
+the locations' ids, for collection memberships the products' ids), unless the parent row of the
+same batch was stale.
+
+On SQLite (the embedded profile) the same statements run row-valued (`VALUES`), created counts
+come from a lookup, and the rest behaves alike.
 
 `diff(items)` lists every field and reference where the database differs from the items;
-`snapshot(model)` gives shopify_id -> shopify_updated_at of the alive mirrored rows.
+`snapshot(model)` gives shopify_id -> shopify_updated_at of the alive mirrored rows (of the
+models keyed by shopify_id).
 
 Modules: `specs` (what is known of each model), `upsert` (the statements), `derived` (late
 references, tags, default addresses, last orders), `removal` (deletes and child sets),
