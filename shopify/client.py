@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -44,7 +43,7 @@ from .connection import (
     connection_record_success,
     connection_token_reload,
 )
-from .query_cost import query_cost_estimate
+from .query_cost import ThrottleStatus, query_cost_estimate, shared_bucket
 
 if TYPE_CHECKING:
     from .models import ShopifyConnection
@@ -127,25 +126,7 @@ class _RetryableError(Exception):
         self.retry_after = retry_after
 
 
-# --- statistics and the cost bucket --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ThrottleStatus:
-    maximum_available: float
-    currently_available: float
-    restore_rate: float
-
-    @classmethod
-    def from_extensions(cls, extensions: dict[str, Any] | None) -> ThrottleStatus | None:
-        status = ((extensions or {}).get("cost") or {}).get("throttleStatus")
-        if not status:
-            return None
-        return cls(
-            maximum_available=float(status["maximumAvailable"]),
-            currently_available=float(status["currentlyAvailable"]),
-            restore_rate=float(status["restoreRate"]),
-        )
+# --- statistics --------------------------------------------------------------
 
 
 @dataclass
@@ -175,61 +156,6 @@ class ClientStats:
             backoff_seconds=self.backoff_seconds - earlier.backoff_seconds,
             last_throttle_status=self.last_throttle_status,
         )
-
-
-class CostBucket:
-    """A model of Shopify's leaky bucket for one shop, shared by the clients of this process
-    (thread-safe). It is read from each response's throttleStatus; a request about to be sent
-    reserves its expected cost until its response arrives, so concurrent requests do not spend
-    the same points twice."""
-
-    def __init__(self) -> None:
-        self.status: ThrottleStatus | None = None
-        self.read_at = 0.0
-        self.reserved = 0.0
-        self._lock = threading.Lock()
-
-    def available(self, *, at: float) -> float:
-        """Points the bucket holds at `at` (monotonic seconds), less those reserved."""
-        with self._lock:
-            return self._available(at)
-
-    def _available(self, at: float) -> float:
-        if self.status is None:
-            return float("inf")
-        restored = self.status.restore_rate * max(0.0, at - self.read_at)
-        full = min(self.status.maximum_available, self.status.currently_available + restored)
-        return full - self.reserved
-
-    def reserve(self, cost: float, *, at: float) -> float:
-        """Reserve `cost` points and return 0, or return how long to wait before asking again."""
-        with self._lock:
-            status = self.status
-            if status is None and self.reserved > 0:
-                return 0.05  # one request at a time until Shopify has told us the bucket's state
-            if status is not None:
-                needed = min(cost, status.maximum_available) - self._available(at)
-                if needed > 0:
-                    return needed / status.restore_rate if status.restore_rate > 0 else 1.0
-            self.reserved += cost
-            return 0.0
-
-    def settle(self, cost: float, status: ThrottleStatus | None, *, at: float) -> None:
-        """A reserved request was answered: release its reservation, adopt Shopify's status."""
-        with self._lock:
-            self.reserved = max(0.0, self.reserved - cost)
-            if status is not None:
-                self.status, self.read_at = status, at
-
-
-_buckets: dict[str, CostBucket] = {}
-_buckets_lock = threading.Lock()
-
-
-def shared_bucket(key: str) -> CostBucket:
-    """The process's bucket model for one shop endpoint."""
-    with _buckets_lock:
-        return _buckets.setdefault(key, CostBucket())
 
 
 # --- the circuit breaker -------------------------------------------------------------------------
