@@ -115,7 +115,12 @@ def upsert(
         # order, so they wait for each other instead of deadlocking.
         members.sort(key=lambda member: tuple(member[1][name] or 0 for name in conflict))
         if partial:
-            done, stale, missing = update_statement(spec, given, members, now, result)
+            try:
+                with transaction.atomic():
+                    done, stale, missing = update_statement(spec, given, members, now, result)
+            except (IntegrityError, DataError) as error:
+                logger.warning("mirror: %s updates refused by the database: %s", spec.key, error)
+                done, stale, missing = [], set(), {id(row) for row, _ in members}
             result.deferred.extend(row for row, _ in members if id(row) in missing)
             written.extend(done)
             applied.extend(
