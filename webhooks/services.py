@@ -9,6 +9,7 @@ Mirrored subscriptions are refused (SHOPIFY_MANAGED).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,8 +27,10 @@ from core.services import event_record, soft_delete
 from inventory.models import InventoryLevel
 from inventory.services import _record_low_stock as record_low_stock
 from shopify import mirror
+from shopify.connection import connection_mark_uninstalled
 from shopify.mapping.rest import MAPPED_TOPICS, items_for_webhook, product_incomplete, record_id
 from shopify.rows import ApplyResult, MirrorChildren, MirrorDelete
+from shopify.sync import bulk_operation_finished
 
 from .choices import WebhookDeliveryStatus
 from .models import WebhookDelivery, WebhookSubscription
@@ -310,14 +313,11 @@ def _apply_mirror(delivery: WebhookDelivery) -> DeliveryOutcome:
     children = [item for item in items if isinstance(item, MirrorChildren)]
     low_stock_before = _level_before(delivery)
     result = mirror.apply(rows)
-    stale_parents = {
-        child.parent_model for child in children if result.stale.get(child.parent_model)
-    }
-    fresh_children = [child for child in children if child.parent_model not in stale_parents]
+    fresh_children = [child for child in children if not result.stale.get(child.parent_model)]
     if fresh_children:
         result.merge(mirror.apply(fresh_children))
     if low_stock_before is not None:
-        _record_low_stock_reached(delivery, available_before=low_stock_before)
+        _record_low_stock_reached(low_stock_before[0], available_before=low_stock_before[1])
     changed = any(
         count
         for counts in (result.created, result.updated, result.deleted)
@@ -329,14 +329,14 @@ def _apply_mirror(delivery: WebhookDelivery) -> DeliveryOutcome:
         else WebhookDeliveryStatus.PROCESSED
     )
     if result.deferred:
-        missing = ", ".join(
+        unwritten = ", ".join(
             f"{row.model} {row.shopify_id} ({', '.join(f'{k} {v}' for k, v in row.refs.items())})"
             for row in result.deferred[:5]
         )
         return DeliveryOutcome(
             status=WebhookDeliveryStatus.FAILED,
             result=result,
-            error=f"Waiting for the records these rows point at: {missing}",
+            error=f"Not written yet (a record they point at is missing, or refused): {unwritten}",
             waiting=True,
         )
     outcome = DeliveryOutcome(status=status, result=result)
@@ -357,9 +357,9 @@ def _level_key(delivery: WebhookDelivery) -> tuple[int, int] | None:
     return int(item_id), int(location_id)
 
 
-def _level_before(delivery: WebhookDelivery) -> int | None:
-    """inventory_levels/update: the level's available count before the update (locked), when it
-    has a low-stock threshold; None otherwise."""
+def _level_before(delivery: WebhookDelivery) -> tuple[int, int] | None:
+    """inventory_levels/update of a level with a low-stock threshold: (its pk, its available
+    count before the update), the level locked; None otherwise."""
     if delivery.topic != "inventory_levels/update" or (key := _level_key(delivery)) is None:
         return None
     level = (
@@ -369,16 +369,13 @@ def _level_before(delivery: WebhookDelivery) -> int | None:
         .only("available")
         .first()
     )
-    return level.available if level is not None else None
+    return (level.pk, level.available) if level is not None else None
 
 
-def _record_low_stock_reached(delivery: WebhookDelivery, *, available_before: int) -> None:
-    """The low-stock Event, as for local adjustments: the level fell to or below its threshold."""
-    key = _level_key(delivery)
-    level = InventoryLevel.objects.filter(
-        inventory_item__shopify_id=key[0] if key else None,
-        location__shopify_id=key[1] if key else None,
-    ).first()
+def _record_low_stock_reached(level_id: int, *, available_before: int) -> None:
+    """The low-stock Event, as inventory.services records it for local adjustments: the level
+    fell to or below its threshold."""
+    level = InventoryLevel.objects.filter(pk=level_id).first()
     if (
         level is not None
         and level.low_stock_threshold is not None
@@ -403,23 +400,21 @@ def _disconnect_level(delivery: WebhookDelivery) -> DeliveryOutcome:
 
 def _apply_signal(delivery: WebhookDelivery) -> DeliveryOutcome:
     if delivery.topic == "app/uninstalled":
-        from shopify.connection import connection_mark_uninstalled
-
         connection_mark_uninstalled(shop_domain=delivery.shop_domain)
     else:
-        from shopify.sync import bulk_operation_finished
-
         bulk_operation_finished(gid=str(delivery.payload["admin_graphql_api_id"]))
     return DeliveryOutcome(status=WebhookDeliveryStatus.PROCESSED)
 
 
+COMPLIANCE_RECORDERS: dict[str, Callable[..., object]] = {
+    "customers/data_request": shopify_data_request_record,
+    "customers/redact": shopify_customer_redact_record,
+    "shop/redact": shopify_shop_redact_record,
+}
+
+
 def _apply_compliance(delivery: WebhookDelivery) -> DeliveryOutcome:
-    recorders = {
-        "customers/data_request": shopify_data_request_record,
-        "customers/redact": shopify_customer_redact_record,
-        "shop/redact": shopify_shop_redact_record,
-    }
-    recorders[delivery.topic](payload=delivery.payload)
+    COMPLIANCE_RECORDERS[delivery.topic](payload=delivery.payload)
     return DeliveryOutcome(status=WebhookDeliveryStatus.PROCESSED)
 
 

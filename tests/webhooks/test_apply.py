@@ -630,8 +630,8 @@ def test_a_failed_delivery_is_applied_when_retried(deliver: Deliver) -> None:
     assert (delivery.status, delivery.attempts, delivery.error) == (
         "failed",
         1,
-        "Waiting for the records these rows point at: transaction 120560818172775265"
-        " (order 820982911946154508)",
+        "Not written yet (a record they point at is missing, or refused): transaction"
+        " 120560818172775265 (order 820982911946154508)",
     )
     deliver("orders/create", fixture_payload("webhook_2025-10_orders_create.json"))
 
