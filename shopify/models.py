@@ -85,6 +85,7 @@ class SyncRun(models.Model):
         ordering = ["-started_at"]
         indexes = [
             models.Index(fields=["resource", "-started_at"], name="shopify_run_resource_idx"),
+            models.Index(fields=["-started_at"], name="shopify_run_started_idx"),
             models.Index(fields=["status"], name="shopify_run_status_idx"),
         ]
         constraints = [

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from core.models import IdempotencyKey
+from shopify.models import ReconciliationReport, ShopifyConnection, SyncCheckpoint, SyncRun
 
 MAX_QUERIES = 30
 
@@ -29,6 +30,30 @@ def demo_store(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
         call_command("seed_demo", verbosity=0)
         yield
         call_command("flush", "--noinput", verbosity=0)
+
+
+def _connector_state(model: Any) -> Any:
+    """The Shopify connector's own rows: written by syncs, not part of the demo store."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    connection_row, _ = ShopifyConnection.objects.get_or_create(
+        shop_domain="demo-store.myshopify.com", defaults={"access_token": "shpat_demo_0000"}
+    )
+    run = SyncRun.objects.create(
+        connection=connection_row, resource="products", mode="full", started_at=now
+    )
+    rows = {
+        ShopifyConnection: connection_row,
+        SyncRun: run,
+        SyncCheckpoint: SyncCheckpoint.objects.create(
+            connection=connection_row, resource="products", run=run, high_water_mark=now
+        ),
+        ReconciliationReport: ReconciliationReport.objects.create(
+            connection=connection_row, started_at=now, text="drift: 0"
+        ),
+    }
+    return rows.get(model)
 
 
 @pytest.fixture
@@ -85,6 +110,8 @@ def test_change_page_renders(staff_client: Client, model: Any, model_admin: Any)
     obj = manager.order_by("pk").first()
     if obj is None and model is IdempotencyKey:  # API infrastructure, not demo data
         obj = IdempotencyKey.objects.create(credential="key:1", key="k", request_digest="0" * 64)
+    if obj is None:
+        obj = _connector_state(model)
     if obj is None:
         # Only third-party models (auth groups, audit log entries, OTP devices) may be empty.
         assert model._meta.app_label not in settings.LOCAL_APPS, model._meta.label
