@@ -15,10 +15,7 @@ from django.db import models
 
 from shopify.mirror.specs import OWNER_MODELS, Spec, lookup, model_specs, resolve
 from shopify.mirror.upsert import newest
-from shopify.rows import (
-    MirrorItem,
-    MirrorRow,
-)
+from shopify.rows import MirrorItem, MirrorRow
 
 
 @dataclass(frozen=True, slots=True)

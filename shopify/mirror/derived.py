@@ -3,15 +3,16 @@ references, ProductTag and CustomerTag rows, CustomerAddress.is_default, Custome
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from collections.abc import Callable
 
 from django.apps import apps
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from shopify.mirror.specs import Ref, Spec, id_list, lookup, model_specs, quote
-from shopify.rows import (
-    MirrorRow,
-)
+from shopify.rows import MirrorRow
+
+logger = logging.getLogger(__name__)
 
 
 def late_refs(spec: Spec, ref: Ref, rows: list[MirrorRow]) -> None:
@@ -45,8 +46,13 @@ def late_refs(spec: Spec, ref: Ref, rows: list[MirrorRow]) -> None:
 
 
 def replace_tags(
-    table: str, owner_column: str, written: list[tuple[int, MirrorRow]], normalise: Any
+    table: str,
+    owner_column: str,
+    written: list[tuple[int, MirrorRow]],
+    normalise: Callable[[str], list[str]],
 ) -> None:
+    """The tag rows of the written owners, from their `tags`. A tag the database refuses (a
+    spelling its rules see otherwise than ours) is left out and logged."""
     owners = [pk for pk, row in written if "tags" in row.fields]
     if not owners:
         return
@@ -56,20 +62,33 @@ def replace_tags(
         if "tags" in row.fields
         for tag in normalise(row.fields["tags"])
     ]
+    insert = f"INSERT INTO {table} ({owner_column}, tag) VALUES (%s, %s)"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"DELETE FROM {table} WHERE {owner_column} = ANY(%s)", [owners])
-            if pairs:
-                cursor.execute(
-                    f"INSERT INTO {table} ({owner_column}, tag)"
-                    " SELECT * FROM unnest(%s::bigint[], %s::text[])",
-                    [[pair[0] for pair in pairs], [pair[1] for pair in pairs]],
-                )
+        else:
+            cursor.executemany(
+                f"DELETE FROM {table} WHERE {owner_column} = %s", [[pk] for pk in owners]
+            )
+        if not pairs:
             return
-        cursor.executemany(
-            f"DELETE FROM {table} WHERE {owner_column} = %s", [[pk] for pk in owners]
-        )
-        cursor.executemany(f"INSERT INTO {table} ({owner_column}, tag) VALUES (%s, %s)", pairs)
+        try:
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    cursor.execute(
+                        f"INSERT INTO {table} ({owner_column}, tag)"
+                        " SELECT * FROM unnest(%s::bigint[], %s::text[])",
+                        [[pair[0] for pair in pairs], [pair[1] for pair in pairs]],
+                    )
+                else:
+                    cursor.executemany(insert, pairs)
+        except IntegrityError:
+            for pair in pairs:
+                try:
+                    with transaction.atomic():
+                        cursor.execute(insert, list(pair))
+                except IntegrityError as error:
+                    logger.warning("mirror: tag %r of %s refused: %s", pair[1], pair[0], error)
 
 
 def product_tag_list(tags: str) -> list[str]:

@@ -18,11 +18,7 @@ from shopify.mirror.specs import (
     model_specs,
     quote,
 )
-from shopify.rows import (
-    ApplyResult,
-    MirrorChildren,
-    MirrorDelete,
-)
+from shopify.rows import ApplyResult, MirrorChildren, MirrorDelete
 
 
 def parent_ref(parent_model: str, child: Spec) -> Ref | None:

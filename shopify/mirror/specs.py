@@ -17,10 +17,7 @@ from django.apps import apps
 from django.db import connection, models
 from psycopg.types.json import Jsonb
 
-from shopify.rows import (
-    MODEL_KEYS,
-    MirrorRow,
-)
+from shopify.rows import MODEL_KEYS, MirrorRow
 
 MODELS: dict[str, str] = {
     "location": "inventory.Location",

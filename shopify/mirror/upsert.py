@@ -28,11 +28,7 @@ from shopify.mirror.specs import (
     quote,
     resolve,
 )
-from shopify.rows import (
-    ApplyResult,
-    MirrorRow,
-    legacy_id,
-)
+from shopify.rows import ApplyResult, MirrorRow, legacy_id
 
 logger = logging.getLogger(__name__)
 
