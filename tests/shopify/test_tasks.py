@@ -116,3 +116,13 @@ def test_sync_command_exits_non_zero_when_a_resource_fails(store: Simulator) -> 
 def test_sync_command_refuses_unknown_resources() -> None:
     with pytest.raises(CommandError, match="unknown resource"):
         call_command("shopify_sync", "--resources", "products,widgets")
+
+
+@pytest.mark.django_db
+def test_commands_say_when_no_shop_is_configured(settings: Any) -> None:
+    settings.SHOPIFY_SHOP_DOMAIN = ""
+
+    with pytest.raises(CommandError, match="No Shopify shop configured"):
+        call_command("shopify_sync")
+    with pytest.raises(CommandError, match="No Shopify shop configured"):
+        call_command("shopify_reconcile")

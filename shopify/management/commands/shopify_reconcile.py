@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from shopify.connection import ShopifyNotConfiguredError
 from shopify.reconcile import reconcile_run
 from shopify.sync import RESOURCE_ORDER
 
@@ -29,6 +30,6 @@ class Command(BaseCommand):
         resources = [name.strip() for name in options["resources"].split(",") if name.strip()]
         try:
             report = reconcile_run(resources=resources or None, repair=options["repair"])
-        except ValueError as error:
+        except (ValueError, ShopifyNotConfiguredError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(report.text)

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shopify.choices import SyncStatus
+from shopify.connection import ShopifyNotConfiguredError
 from shopify.models import SyncRun
 from shopify.sync import RESOURCE_ORDER, sync_run
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         resources = [name.strip() for name in options["resources"].split(",") if name.strip()]
         try:
             runs = sync_run(resources=resources or None, full=options["full"])
-        except ValueError as error:
+        except (ValueError, ShopifyNotConfiguredError) as error:
             raise CommandError(str(error)) from error
         done = {run.resource for run in runs}
         for run in runs:
