@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection as db_connection
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from catalog.models import Collection, CollectionProduct, Product, ProductImage, ProductVariant
@@ -398,3 +399,39 @@ def test_incremental_inventory_reads_the_changed_items_through_a_filtered_bulk_o
     )
     assert level.available == 77
     assert_no_drift(reconcile_run(resources=["inventory"]))
+
+
+@pytest.mark.django_db
+def test_a_resumed_full_sync_whose_bulk_result_is_gone_runs_the_operation_again(
+    store: Simulator,
+) -> None:
+    sync_run(full=True)
+    shop = ShopifyConnection.objects.get()
+    killed = SyncRun.objects.create(
+        connection=shop,
+        resource="customers",
+        mode=SyncMode.FULL,
+        status=SyncStatus.RUNNING,
+        started_at=timezone.now() - timedelta(days=8),
+        heartbeat_at=timezone.now() - timedelta(days=8),
+    )
+    SyncCheckpoint.objects.filter(resource="customers").update(
+        run=killed,
+        bulk_operation_id="gid://shopify/BulkOperation/987654321",
+        bulk_url="http://127.0.0.1:1/expired.jsonl",
+        bulk_lines_applied=4000,
+    )
+
+    [run] = sync_run(resources=["customers"])
+
+    assert (run.mode, run.status) == (SyncMode.FULL, SyncStatus.SUCCEEDED)
+    assert [error["error"] for error in run.errors] == [
+        "bulk operation gid://shopify/BulkOperation/987654321 no longer exists; "
+        "running the bulk operation again"
+    ]
+    assert run.bulk_operation_id not in ("", "gid://shopify/BulkOperation/987654321")
+    customers = store.snapshot("customers")
+    addresses = sum(len(customer["addressesV2"]) for customer in customers.values())
+    assert run.records_seen == len(customers) + addresses  # every line, from the first
+    assert SyncRun.objects.get(pk=killed.pk).status == SyncStatus.INTERRUPTED
+    assert_no_drift(reconcile_run(resources=["customers"]))
