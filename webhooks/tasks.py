@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import Task, shared_task
 from django.db import OperationalError
+from django.utils import timezone
 
+from .selectors import webhook_delivery_retry_ids
 from .services import webhook_delivery_apply, webhook_delivery_fail
 
 MAX_RETRIES = 5
 RETRY_CAP_SECONDS = 30
+# The sweep of failed deliveries: how old they are before a new try, how many tries in all.
+SWEEP_AFTER = timedelta(minutes=5)
+SWEEP_MAX_ATTEMPTS = 20
+SWEEP_BATCH = 500
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
@@ -42,3 +50,17 @@ def webhook_product_refresh_task(shopify_id: int) -> None:
     from shopify.sync import product_refresh
 
     product_refresh(shopify_id=shopify_id)
+
+
+@shared_task(acks_late=True)
+def webhook_retry_failed_task() -> int:
+    """Queue failed deliveries again (a parent that arrived late, a database that was away):
+    run it every few minutes from the beat schedule. Returns how many were queued."""
+    ids = webhook_delivery_retry_ids(
+        received_before=timezone.now() - SWEEP_AFTER,
+        max_attempts=SWEEP_MAX_ATTEMPTS,
+        limit=SWEEP_BATCH,
+    )
+    for delivery_id in ids:
+        webhook_apply_task.delay(delivery_id)
+    return len(ids)

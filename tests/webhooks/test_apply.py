@@ -8,7 +8,7 @@ import hashlib
 import json
 import random
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from catalog.models import Product, ProductTag, ProductVariant
 from compliance.models import ComplianceRecord, DataSubjectRequest
@@ -32,6 +33,7 @@ from shopify.sync.bulk import _finished_key as bulk_finished_key
 from webhooks.intake import webhook_signature
 from webhooks.models import WebhookDelivery
 from webhooks.services import webhook_delivery_apply
+from webhooks.tasks import webhook_retry_failed_task
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "shopify"
 SECRET = "hush-webhook-secret"
@@ -775,3 +777,24 @@ def test_compliance_webhooks_record_the_requests(deliver: Deliver) -> None:
         "pending_review",
     )
     assert record.evidence["shopify_shop_domain"] == "{shop}.myshopify.com"
+
+
+def test_the_sweep_applies_failed_deliveries_whose_parent_has_arrived(deliver: Deliver) -> None:
+    deliver(
+        "order_transactions/create",
+        fixture_payload("webhook_2025-10_order_transactions_create.json"),
+    )
+    deliver("orders/create", fixture_payload("webhook_2025-10_orders_create.json"))
+    WebhookDelivery.objects.update(received_at=timezone.now() - timedelta(minutes=10))
+    fresh_failure = fixture_payload("webhook_2025-10_fulfillments_create.json")
+    fresh_failure["order_id"] = 1  # an order that never arrives
+    deliver("fulfillments/create", fresh_failure)
+
+    assert webhook_retry_failed_task.delay().get() == 1  # the fresh failure waits its turn
+
+    assert statuses() == [
+        ("order_transactions/create", "processed"),
+        ("orders/create", "processed"),
+        ("fulfillments/create", "failed"),
+    ]
+    assert Transaction.objects.get().order.shopify_id == 820982911946154508
