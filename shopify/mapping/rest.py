@@ -18,6 +18,12 @@ mentions (the inventory item a variant points at, known by id and SKU; a custome
 an order without an `updated_at`) carry `UNKNOWN_UPDATED_AT`, older than anything Shopify
 sends: the mirror inserts them when missing (so references resolve) and never lets them
 overwrite a row it holds; reconciliation sees them as stale until their own data arrives.
+
+What REST payloads do not carry is left alone (the sync fills it): option values and
+fulfillment line items (no ids), metafields, collection memberships and smart-collection rules
+of current versions, an inventory level's quantities other than `available`, the weight of
+2025-10 variants, and the variants past the first 100 (`product_incomplete` tells; the apply
+fetches the product whole).
 """
 
 from __future__ import annotations
@@ -991,7 +997,6 @@ MAPPERS: dict[str, Callable[[Payload], list[MirrorItem]]] = {
     "orders/cancelled": order_items,
     "orders/fulfilled": order_items,
     "orders/partially_fulfilled": order_items,
-    "orders/edited": order_items,
     "orders/delete": _delete("order"),
     "refunds/create": refund_items,
     "fulfillments/create": fulfillment_items,
