@@ -15,9 +15,8 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import orjson
 from django.conf import settings
@@ -69,7 +68,6 @@ class Receipt:
     delivery_id: int | None  # None: a redelivery of a webhook already recorded
     topic: str
     queued: bool
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 def webhook_secrets() -> list[bytes]:
