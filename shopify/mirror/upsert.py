@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import DataError, IntegrityError, connection, transaction
-from psycopg.types.json import Jsonb
 
 from shopify.mirror.specs import (
     INHERIT,
@@ -21,6 +20,7 @@ from shopify.mirror.specs import (
     Spec,
     add_count,
     conflict_columns,
+    jsonb,
     lookup,
     model_specs,
     pg_cursor,
@@ -435,7 +435,7 @@ def column_vector(
     else:
         vector = [spec.defaults[name]] * len(members)
     if column.json:
-        return [Jsonb(value) if value is not None else None for value in vector]
+        return [jsonb(value) if value is not None else None for value in vector]
     return vector
 
 
