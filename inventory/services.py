@@ -274,7 +274,7 @@ def _below_threshold(level: InventoryLevel) -> bool:
     return level.low_stock_threshold is not None and level.available <= level.low_stock_threshold
 
 
-def _record_low_stock(level: InventoryLevel, actor: Any) -> None:
+def low_stock_record(level: InventoryLevel, actor: Any) -> None:
     event_record(
         subject=level,
         verb="low_stock",
@@ -355,7 +355,7 @@ def _apply(
             if changes.get("available", 0) < 0:
                 for item_id in sorted(totals):
                     if _below_threshold(levels[item_id]):
-                        _record_low_stock(levels[item_id], actor)
+                        low_stock_record(levels[item_id], actor)
 
 
 def inventory_reserve(
@@ -571,7 +571,7 @@ def _level_change(
         arguments={"quantity_delta": delta, "reason": reason, "available": level.available},
     )
     if delta < 0 and _below_threshold(level):
-        _record_low_stock(level, actor)
+        low_stock_record(level, actor)
     return adjustment
 
 
@@ -737,7 +737,7 @@ def inventory_level_bulk_set(
     InventoryLevel.objects.bulk_update(changed, ["available", "on_hand", "updated_at"])
     InventoryAdjustment.objects.bulk_create(ledger)
     for level in fallen:
-        _record_low_stock(level, actor)
+        low_stock_record(level, actor)
     return [locked[key] for key in keys]
 
 

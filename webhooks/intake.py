@@ -73,7 +73,7 @@ class Receipt:
 def webhook_secrets() -> list[bytes]:
     """The secrets a signature may be made with: the current one first."""
     current = settings.SHOPIFY_API_SECRET
-    previous: Sequence[str] = getattr(settings, "SHOPIFY_API_SECRETS_PREVIOUS", ())
+    previous: Sequence[str] = settings.SHOPIFY_API_SECRETS_PREVIOUS
     return [secret.encode() for secret in (current, *previous) if secret]
 
 

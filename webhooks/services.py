@@ -25,7 +25,7 @@ from compliance.services import (
 from core.errors import Conflict, ShopifyManaged
 from core.services import event_record, soft_delete
 from inventory.models import InventoryLevel
-from inventory.services import _record_low_stock as record_low_stock
+from inventory.services import low_stock_record as record_low_stock
 from shopify import mirror
 from shopify.connection import connection_mark_uninstalled
 from shopify.mapping.rest import MAPPED_TOPICS, items_for_webhook, product_incomplete, record_id

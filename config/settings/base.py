@@ -158,6 +158,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shopify.tasks.shopify_reconcile_task",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Webhook deliveries that failed (e.g. waiting for a parent record) are retried.
+    "webhooks-retry-failed": {
+        "task": "webhooks.tasks.webhook_retry_failed_task",
+        "schedule": 300.0,
+    },
 }
 
 REST_FRAMEWORK = {
@@ -233,6 +238,8 @@ SHOPIFY_SHOP_DOMAIN = env.str("SHOPIFY_SHOP_DOMAIN", default="")
 SHOPIFY_ACCESS_TOKEN = env.str("SHOPIFY_ACCESS_TOKEN", default="")
 SHOPIFY_API_VERSION = env.str("SHOPIFY_API_VERSION", default="2026-10")
 SHOPIFY_API_SECRET = env.str("SHOPIFY_API_SECRET", default="")
+# Secrets being rotated out: webhooks signed with them are still accepted.
+SHOPIFY_API_SECRETS_PREVIOUS = env.list("SHOPIFY_API_SECRETS_PREVIOUS", default=[])
 SHOPIFY_API_BASE_URL = env.str("SHOPIFY_API_BASE_URL", default="")
 SHOPIFY_API_KEY = env.str("SHOPIFY_API_KEY", default="")
 SHOPIFY_SCOPES = env.str(
@@ -249,4 +256,6 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # httpx logs every request at INFO: a sync would print one line per GraphQL page.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

@@ -335,7 +335,7 @@ class Generator:
                     "appliedDisjunctively": False,
                     "rules": [{"column": "TAG", "relation": "EQUALS", "condition": tag}],
                 }
-                title = f"Tagged {tag}"
+                title = f"Tagged {tag} {index}"  # handles are unique per shop
             else:
                 members = rng.sample(products, min(len(products), rng.randint(1, 30)))
                 rule_set = None
