@@ -394,7 +394,7 @@ def _order(
         "id": gid("Order", order_id),
         "legacyResourceId": str(order_id),
         "name": data["name"],
-        "number": int(data["number"]),
+        "number": int(data["order_number"]),  # GraphQL: the number in the name
         "email": data.get("email"),
         "phone": data.get("phone"),
         "note": data.get("note"),

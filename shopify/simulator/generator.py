@@ -434,7 +434,7 @@ class Generator:
         if not products:
             return
         span = (HORIZON - EPOCH) / max(count, 1)
-        number = 1000 + max((order["number"] for order in self.store.records("orders")), default=0)
+        number = max((order["number"] for order in self.store.records("orders")), default=1000)
         for index in range(count):
             number += 1
             created = EPOCH + span * index + timedelta(seconds=rng.randint(0, 60))
@@ -643,7 +643,7 @@ class Generator:
             "id": gid("Order", order_id),
             "legacyResourceId": str(order_id),
             "name": f"#{number}",
-            "number": number - 1000,
+            "number": number,  # GraphQL Order.number is the number in the name (#1001)
             "email": customer["_email"] if customer else f"guest{number}@example.com",
             "phone": customer["_phone"] if customer else None,
             "note": "Leave at the door" if number % 6 == 0 else None,

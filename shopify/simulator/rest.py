@@ -556,8 +556,8 @@ def order_payload(simulator: Simulator, order: Record) -> Payload:
         "note_attributes": [
             {"name": a["key"], "value": a["value"]} for a in order["customAttributes"]
         ],
-        "number": order["number"],
-        "order_number": order["number"] + 1000,
+        "number": order["number"] - 1000,
+        "order_number": order["number"],
         "payment_gateway_names": list(order["paymentGatewayNames"]),
         "phone": order["phone"],
         "presentment_currency": order["presentmentCurrencyCode"],

@@ -427,7 +427,7 @@ class Simulator:
             customer = None if customer_id is None else self.store.require("customers", customer_id)
             location = self._generator.stocking[0]
             order = self._generator.order(
-                number=max(numbers, default=0) + 1001,
+                number=max(numbers, default=1000) + 1,
                 created=now,
                 customer=customer,
                 lines=[(self.store.require("variants", v), q) for v, q in lines],

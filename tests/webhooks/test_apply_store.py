@@ -34,7 +34,6 @@ EDITS = 160
 # sync, take the refund's newer time from refunds/create. Reported to the simulator's author;
 # nothing else may differ.
 KNOWN_TRANSPORT_DIFFERENCES = {
-    "order.order_number",
     "transaction.receipt",
     "order_line_item.fulfillment_status",
     "refund_line_item.shopify_updated_at",
