@@ -18,8 +18,9 @@ location), collection memberships by (collection, product)) with one multi-row
   image) only updates the row we hold, and is deferred when we hold none;
 - a row the database refuses (a constraint Shopify's data breaks) is deferred and logged, and
   the rest of its batch is written;
-- on PostgreSQL the column values travel as arrays bound in binary (`unnest`), rows in key
-  order; an apply picked as a deadlock's victim is applied again;
+- on PostgreSQL the rows go by COPY into a staging table of the transaction, then one
+  `INSERT … SELECT` (updates-only rows: arrays bound in binary), rows in key order; an apply
+  picked as a deadlock's victim is applied again;
 - derived rows are kept as the local services keep them: ProductTag and CustomerTag rows from
   `tags`, `CustomerAddress.is_default` from `Customer.default_address`, `Customer.last_order`
   once the order named by `last_order_name` arrives.

@@ -243,15 +243,13 @@ def upsert_statement(
     table = quote(spec.table)
     columns = spec.insert_columns
     conflict = conflict_columns(spec)
+    names = ", ".join(quote(column.column) for column in columns)
     if postgres:
-        # One array per column (a short statement whatever the row count: psycopg adapts the
-        # arrays in C, and PostgreSQL plans the same text every time).
-        parameters = [column_vector(spec, column, given, members, now) for column in columns]
-        source = (
-            "SELECT * FROM unnest("
-            + ", ".join(f"%b::{column.array_type}[]" for column in columns)
-            + ")"
-        )
+        # The rows go by COPY into a staging table of this transaction (psycopg formats COPY rows
+        # in C: twice as fast as arrays for an order's 75 columns), then one INSERT … SELECT.
+        stage = quote(f"mirror_stage_{spec.table}")
+        parameters: list[Any] = []
+        source = f"SELECT {names} FROM {stage}"
     else:
         parameters = [
             prepare(spec, column, value)
@@ -270,7 +268,7 @@ def upsert_statement(
     identity = ", ".join(quote(name) for name in conflict)
     returning = f"id, {identity}" + (", (xmax = 0)" if postgres else "")
     sql = (
-        f"INSERT INTO {table} ({', '.join(quote(c.column) for c in columns)})"
+        f"INSERT INTO {table} ({names})"
         f" {source}"
         f" ON CONFLICT ({identity}) DO UPDATE SET {', '.join(assignments)}"
         f" WHERE {guard} RETURNING {returning}"
@@ -279,8 +277,16 @@ def upsert_statement(
     existing: set[tuple[Any, ...]] = set()
     if postgres:
         with pg_cursor() as cursor:
-            cursor.execute(sql, parameters)
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DROP"
+                f" AS SELECT {names} FROM {table} WITH NO DATA"
+            )
+            with cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
+                for _row, values in members:
+                    copy.write_row(copy_row(spec, values, now))
+            cursor.execute(sql)
             returned = cursor.fetchall()
+            cursor.execute(f"TRUNCATE {stage}")
     else:
         with connection.cursor() as cursor:
             existing = existing_identities(cursor, spec, conflict, list(by_identity))
@@ -437,6 +443,21 @@ def column_vector(
     if column.json:
         return [jsonb(value) if value is not None else None for value in vector]
     return vector
+
+
+def copy_row(spec: Spec, values: dict[str, Any], now: datetime) -> list[Any]:
+    """A row's values for COPY, in insert-column order (JSON wrapped for psycopg)."""
+    row = []
+    for column in spec.insert_columns:
+        name = column.column
+        if name in values:
+            value = values[name]
+        elif spec.timestamps and name in ("created_at", "updated_at"):
+            value = now
+        else:
+            value = spec.defaults[name]
+        row.append(jsonb(value) if column.json and value is not None else value)
+    return row
 
 
 def column_values(spec: Spec, values: dict[str, Any], now: datetime) -> Iterator[Any]:
