@@ -13,6 +13,7 @@ Ordering guarantees:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -46,6 +47,7 @@ from .fetch import (
     page_fetch,
     shopify_time,
 )
+from .prefetch import prefetched
 from .resources import ResourceSpec
 from .runs import RunTracker, checkpoint_get, resource_lock, run_start
 
@@ -377,25 +379,12 @@ def _bulk_apply(
     *, tracker: RunTracker, spec: ResourceSpec, operation: BulkOperation, complete: bool
 ) -> None:
     checkpoint = tracker.checkpoint
-    url = operation.url
-    skip = checkpoint.bulk_lines_applied
     ledger = _Ledger(spec=spec, complete=complete)
-    mapper = LineMapper()
-    chunk: list[MirrorItem] = []
-    chunk_lines = 0
-    index = 0
-    for index, line in enumerate(bulk_lines(client=tracker.client, url=url) if url else (), 1):
-        items = mapper.items(line)
-        ledger.note(line, items)
-        if index <= skip:
-            continue
-        chunk.extend(items)
-        chunk_lines += 1
-        if chunk_lines >= CHUNK_LINES:
-            tracker.apply(chunk, records=chunk_lines, bulk_lines_applied=index)
-            chunk, chunk_lines = [], 0
-    if chunk_lines:
-        tracker.apply(chunk, records=chunk_lines, bulk_lines_applied=index)
+    lines = bulk_lines(client=tracker.client, url=operation.url) if operation.url else iter(())
+    chunks = _mapped_chunks(lines, ledger=ledger, skip=checkpoint.bulk_lines_applied)
+    # The next chunk is read and mapped (in a thread) while this one is written.
+    for items, count, last in prefetched(chunks):
+        tracker.apply(items, records=count, bulk_lines_applied=last)
     # Orders' fulfillment and refund line items; the cursor remembers the last order done.
     done_through = _children_cursor(checkpoint.cursor)
     pending = sorted(order for order in ledger.orders_with_children if order > done_through)
@@ -415,6 +404,29 @@ def _bulk_apply(
             before=operation.created_at or tracker.run.started_at,
             inclusive=False,
         )
+
+
+def _mapped_chunks(
+    lines: Iterator[dict[str, Any]], *, ledger: _Ledger, skip: int
+) -> Iterator[tuple[list[MirrorItem], int, int]]:
+    """(items, line count, index of the last line) per chunk of CHUNK_LINES lines after the
+    first `skip` (applied by an earlier run: mapped and noted in the ledger, not applied)."""
+    mapper = LineMapper()
+    chunk: list[MirrorItem] = []
+    count = 0
+    index = 0
+    for index, line in enumerate(lines, 1):
+        items = mapper.items(line)
+        ledger.note(line, items)
+        if index <= skip:
+            continue
+        chunk.extend(items)
+        count += 1
+        if count >= CHUNK_LINES:
+            yield chunk, count, index
+            chunk, count = [], 0
+    if count:
+        yield chunk, count, index
 
 
 def _children_cursor(cursor: str) -> int:
