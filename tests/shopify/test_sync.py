@@ -23,6 +23,7 @@ from shopify.reconcile import reconcile_run
 from shopify.rows import legacy_id
 from shopify.simulator import Faults, Simulator
 from shopify.sync import bulk_operation_finished, sync_run
+from shopify.sync.prefetch import prefetched
 from shopify.sync.runs import resource_lock
 
 RESOURCES = ("locations", "products", "collections", "customers", "orders", "inventory")
@@ -435,3 +436,36 @@ def test_a_resumed_full_sync_whose_bulk_result_is_gone_runs_the_operation_again(
     assert run.records_seen == len(customers) + addresses  # every line, from the first
     assert SyncRun.objects.get(pk=killed.pk).status == SyncStatus.INTERRUPTED
     assert_no_drift(reconcile_run(resources=["customers"]))
+
+
+def test_prefetch_hands_over_items_in_order_and_raises_the_producers_error() -> None:
+    def source() -> Iterator[int]:
+        yield from range(5)
+        raise ValueError("download dropped")
+
+    received: list[int] = []
+    with pytest.raises(ValueError, match="download dropped"):
+        for item in prefetched(source()):
+            received.append(item)
+
+    assert received == [0, 1, 2, 3, 4]
+
+
+def test_prefetch_stops_the_producer_when_the_consumer_stops() -> None:
+    produced: list[int] = []
+    closed = threading.Event()
+
+    def source() -> Iterator[int]:
+        try:
+            for item in range(1000):
+                produced.append(item)
+                yield item
+        finally:
+            closed.set()
+
+    for item in prefetched(source(), depth=2):
+        if item == 3:
+            break
+
+    assert closed.wait(5)
+    assert len(produced) <= 3 + 1 + 2 + 1  # consumed, in hand, queued, blocked on the queue
