@@ -3,16 +3,20 @@ request (the circuit opens), and the 100 points/s plan (no THROTTLED response)."
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from shopify.choices import CircuitState, SyncMode, SyncStatus
+from shopify.client import ShopifyClient
 from shopify.models import ShopifyConnection, SyncCheckpoint
 from shopify.reconcile import reconcile_run
 from shopify.simulator import Faults, Simulator
 from shopify.sync import run_resumable, sync_run
+from shopify.sync.fetch import page_fetch
+from shopify.sync.resources import RESOURCES as RESOURCE_SPECS
 
 from .test_sync import RESOURCES, assert_no_drift, serve
 
@@ -95,3 +99,20 @@ def test_full_and_incremental_sync_at_100_points_per_second_are_never_throttled(
     assert store.stats.throttled == 0
     assert sum(run.throttled for run in runs + incremental) == 0
     assert_no_drift(reconcile_run())
+
+
+@pytest.mark.django_db
+def test_a_page_refused_for_its_cost_is_asked_for_again_with_fewer_nodes(
+    store: Simulator, settings: Any
+) -> None:
+    spec = dataclasses.replace(RESOURCE_SPECS["customers"], page_size=250)
+    with ShopifyClient(
+        shop_domain=store.shop_domain,
+        access_token=store.access_token,
+        base_url=settings.SHOPIFY_API_BASE_URL,
+    ) as client:
+        page = page_fetch(client=client, spec=spec, search=None, after=None, first=250)
+
+    assert client.stats.requests == 2  # refused (MAX_COST_EXCEEDED), then served
+    assert 1 <= page.first < 250
+    assert len(page.nodes) == min(page.first, len(store.snapshot("customers")))
