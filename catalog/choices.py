@@ -7,6 +7,7 @@ class ProductStatus(models.TextChoices):
     ACTIVE = "active", "active"
     ARCHIVED = "archived", "archived"
     DRAFT = "draft", "draft"
+    UNLISTED = "unlisted", "unlisted"  # Shopify 2026-10: sold, but not in listings or search
 
 
 class PublishedScope(models.TextChoices):

@@ -4,7 +4,8 @@ from django.db import models
 
 
 class TransactionKind(models.TextChoices):
-    """The seed's five kinds plus Shopify's `change` (cash change) and `emv_authorization`."""
+    """The seed's five kinds plus Shopify's `change` (cash change), `emv_authorization` and
+    `suggested_refund`."""
 
     AUTHORIZATION = "authorization", "authorization"
     CAPTURE = "capture", "capture"
@@ -13,6 +14,7 @@ class TransactionKind(models.TextChoices):
     REFUND = "refund", "refund"
     CHANGE = "change", "change"
     EMV_AUTHORIZATION = "emv_authorization", "EMV authorization"
+    SUGGESTED_REFUND = "suggested_refund", "suggested refund"
 
 
 class TransactionStatus(models.TextChoices):

@@ -243,7 +243,7 @@ NAMESPACE = r"^[A-Za-z0-9_$:-]{3,255}$"
 KEY = r"^[A-Za-z0-9_-]{2,64}$"
 
 
-# Same order as ProductStatus, so that the schema has one StatusEnum for both.
+# Alphabetical, like the other enums of the schema (SellingPlanStatusEnum).
 PLAN_STATUSES = sorted(SellingPlanStatus.choices)
 
 

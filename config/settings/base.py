@@ -214,6 +214,7 @@ SPECTACULAR_SETTINGS = {
         "GiftCardStatusEnum": "finance.choices.GiftCardStatus",
         "DiscountCodeStatusEnum": "finance.choices.DiscountCodeStatus",
         "ProductStatusEnum": "catalog.choices.ProductStatus",
+        "SellingPlanStatusEnum": "catalog.choices.SellingPlanStatus",
         "MarketStatusEnum": "markets.choices.MarketStatus",
         "AdjustmentReasonEnum": "inventory.choices.AdjustmentReason",
         "WeightUnitEnum": "core.choices.WeightUnit",

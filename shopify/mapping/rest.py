@@ -768,13 +768,16 @@ def _transaction_row(
         "error_code": lower(transaction.get("error_code")),
         "source_name": text(transaction.get("source_name")),
         "payment_details": _payment_details(transaction.get("payment_details")),
-        "receipt": json_dict(transaction.get("receipt")),
         "currency_exchange_adjustment": json_dict(transaction.get("currency_exchange_adjustment")),
         **identity(transaction),
         "shopify_updated_at": updated_at,
     }
     if transaction.get("currency"):
         fields["currency"] = text(transaction["currency"])
+    # Payloads often carry an empty receipt where GraphQL's receiptJson has the gateway's: an
+    # empty one leaves the stored receipt alone.
+    if receipt := json_dict(transaction.get("receipt")):
+        fields["receipt"] = receipt
     transaction_refs = refs(order=reference(transaction.get("order_id")) or order_id)
     if refund_id is not None:
         transaction_refs["refund"] = refund_id
