@@ -121,7 +121,9 @@ class FulfillmentLineItem(ShopifyIdentityModel, TimestampedModel):
                 fields=["fulfillment", "line_item"], name="orders_fulfillment_line_unique"
             ),
             models.CheckConstraint(
-                condition=Q(quantity__gt=0), name="orders_fulfillment_line_quantity_gt_0"
+                # Shopify may list a line with quantity 0 (mirrored rows are kept as sent).
+                condition=Q(quantity__gt=0) | Q(shopify_id__isnull=False, quantity__gte=0),
+                name="orders_fulfillment_line_quantity_gt_0",
             ),
         ]
 

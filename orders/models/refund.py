@@ -82,7 +82,9 @@ class RefundLineItem(ShopifyIdentityModel, TimestampedModel):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(quantity__gt=0), name="orders_refund_line_quantity_gt_0"
+                # Shopify may list a line with quantity 0 (mirrored rows are kept as sent).
+                condition=Q(quantity__gt=0) | Q(shopify_id__isnull=False, quantity__gte=0),
+                name="orders_refund_line_quantity_gt_0",
             ),
             choices_constraint(
                 "restock_type", RestockType, "orders_refund_line_restock_type_valid"
