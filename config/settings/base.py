@@ -243,6 +243,13 @@ SHOPIFY_API_SECRET = env.str("SHOPIFY_API_SECRET", default="")
 SHOPIFY_API_SECRETS_PREVIOUS = env.list("SHOPIFY_API_SECRETS_PREVIOUS", default=[])
 SHOPIFY_API_BASE_URL = env.str("SHOPIFY_API_BASE_URL", default="")
 SHOPIFY_API_KEY = env.str("SHOPIFY_API_KEY", default="")
+# Sync: incremental windows start this long before the high-water mark; a window holding more
+# records than the threshold runs as a bulk operation; bulk status is polled from every POLL
+# seconds, backing off to POLL_MAX.
+SHOPIFY_SYNC_OVERLAP_SECONDS = env.int("SHOPIFY_SYNC_OVERLAP_SECONDS", default=120)
+SHOPIFY_SYNC_BULK_THRESHOLD = env.int("SHOPIFY_SYNC_BULK_THRESHOLD", default=2000)
+SHOPIFY_BULK_POLL_SECONDS = env.float("SHOPIFY_BULK_POLL_SECONDS", default=1.0)
+SHOPIFY_BULK_POLL_MAX_SECONDS = env.float("SHOPIFY_BULK_POLL_MAX_SECONDS", default=10.0)
 SHOPIFY_SCOPES = env.str(
     "SHOPIFY_SCOPES",
     default="read_products,read_customers,read_orders,read_inventory,read_locations",

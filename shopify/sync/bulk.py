@@ -96,8 +96,8 @@ def bulk_wait(
 ) -> BulkOperation:
     """Poll until the operation is COMPLETED (returned) or has failed (SyncError;
     BulkResultGoneError when it expired)."""
-    delay = float(getattr(settings, "SHOPIFY_BULK_POLL_SECONDS", 1.0))
-    ceiling = float(getattr(settings, "SHOPIFY_BULK_POLL_MAX_SECONDS", 10.0))
+    delay = settings.SHOPIFY_BULK_POLL_SECONDS
+    ceiling = settings.SHOPIFY_BULK_POLL_MAX_SECONDS
     event = _waiter(gid)
     try:
         while True:

@@ -53,8 +53,6 @@ from .runs import RunTracker, checkpoint_get, resource_lock, run_start
 
 CHUNK_LINES = 2000
 DELETE_CHUNK = 2000
-DEFAULT_OVERLAP_SECONDS = 120
-DEFAULT_BULK_THRESHOLD = 2000
 _CHILDREN_CURSOR = "children:"
 
 # Child lines of a bulk result: (parent GID type, child GID type) -> child model. A filtered
@@ -138,7 +136,7 @@ def circuit_is_open(*, client: ShopifyClient) -> bool:
 
 def _overlap() -> timedelta:
     return timedelta(
-        seconds=int(getattr(settings, "SHOPIFY_SYNC_OVERLAP_SECONDS", DEFAULT_OVERLAP_SECONDS))
+        seconds=settings.SHOPIFY_SYNC_OVERLAP_SECONDS
     )
 
 
@@ -210,7 +208,7 @@ def _window_is_large(tracker: RunTracker, spec: ResourceSpec, search: str | None
     operation with the same filter costs no points."""
     if spec.count_key is None:
         return False
-    threshold = int(getattr(settings, "SHOPIFY_SYNC_BULK_THRESHOLD", DEFAULT_BULK_THRESHOLD))
+    threshold = settings.SHOPIFY_SYNC_BULK_THRESHOLD
     counts = tracker.client.execute(queries.COUNTS, {"query": search})
     count = int((counts.get(spec.count_key) or {}).get("count") or 0)
     return count > threshold
