@@ -33,7 +33,7 @@ from typing import Any
 from shopify.mapping import catalog, customers, inventory, orders
 from shopify.mapping import values as v
 from shopify.mapping.values import JSON
-from shopify.rows import MirrorChildren, MirrorItem, gid_type, legacy_id
+from shopify.rows import MirrorChildren, MirrorItem, MirrorRow, gid_type, legacy_id
 
 _GID_MODELS: dict[str, str] = {
     "Location": "location",
@@ -214,7 +214,12 @@ class LineMapper:
         if not isinstance(parent_id, str):
             if isinstance(line_id, str) and "updatedAt" in line:
                 self._parent(line_id)[0] = line["updatedAt"]
-            return items_from_line(line)
+            items = items_from_line(line)
+            if isinstance(line_id, str) and line_id.startswith("gid://shopify/Order/"):
+                # A bulk order line cannot say its shipping lines (they follow as lines of their
+                # own, maybe in a later chunk): leave them to those lines.
+                items = [_without_shipping_lines(item) for item in items]
+            return items
         state = self._parent(parent_id)
         if not isinstance(line_id, str):
             if gid_type(parent_id) == "Order" and "code" in line:
@@ -236,3 +241,14 @@ class LineMapper:
             state[1] += 1
             extra["__index"] = state[1]
         return items_from_line({**line, **extra} if extra else line)
+
+
+def _without_shipping_lines(item: MirrorItem) -> MirrorItem:
+    if (
+        not isinstance(item, MirrorRow)
+        or item.model != "order"
+        or "shipping_lines" not in item.fields
+    ):
+        return item
+    fields = {name: value for name, value in item.fields.items() if name != "shipping_lines"}
+    return MirrorRow(item.model, item.shopify_id, fields, item.refs)
