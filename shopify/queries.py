@@ -4,6 +4,9 @@ Admin schema (`shopify/simulator/schema/admin_2026-10.json.gz`) by the test suit
 
 Node fragments select the fields the mirror stores. Paged documents nest child connections with
 `pageInfo`, so a product with more variants than one page holds is completed by `PRODUCT_VARIANTS`.
+Nested first pages are small (25 variants, 10 line items) because a connection's requested cost
+multiplies by `first`: a page of products or orders then holds 3–4 nodes under the 1,000-point
+limit instead of one, and the few larger records are completed by their own documents.
 Bulk documents (`bulkOperationRunQuery`) use the same fragments; bulk results arrive as JSONL,
 one object per line, children carrying `__parentId`. Shopify does not allow a connection inside a
 list field in a bulk query, so orders' fulfillment and refund line items are fetched afterwards
@@ -148,9 +151,9 @@ query ProductsPage($first: Int!, $after: String, $query: String) {{
     {PAGE_INFO}
     nodes {{
       {PRODUCT_FIELDS}
-      variants(first: 100) {{ {PAGE_INFO} nodes {{ {VARIANT_FIELDS} }} }}
-      media(first: 20) {{ {PAGE_INFO} nodes {{ {MEDIA_FIELDS} }} }}
-      metafields(first: 20) {{ {PAGE_INFO} nodes {{ {METAFIELD_FIELDS} }} }}
+      variants(first: 25) {{ {PAGE_INFO} nodes {{ {VARIANT_FIELDS} }} }}
+      media(first: 10) {{ {PAGE_INFO} nodes {{ {MEDIA_FIELDS} }} }}
+      metafields(first: 10) {{ {PAGE_INFO} nodes {{ {METAFIELD_FIELDS} }} }}
     }}
   }}
 }}
@@ -204,7 +207,7 @@ query OrdersPage($first: Int!, $after: String, $query: String) {{
     {PAGE_INFO}
     nodes {{
       {ORDER_FIELDS}
-      lineItems(first: 50) {{ {PAGE_INFO} nodes {{ {LINE_ITEM_FIELDS} }} }}
+      lineItems(first: 10) {{ {PAGE_INFO} nodes {{ {LINE_ITEM_FIELDS} }} }}
     }}
   }}
 }}

@@ -128,10 +128,12 @@ def default_addresses(customer_ids: list[int]) -> None:
     customers = quote(model_specs()["customer"].table)
     match, params = id_list(customer_ids)
     with connection.cursor() as cursor:
+        # A join, not a subquery correlated with the address row (which ran once per address:
+        # 1 s per batch at 20,000 customers).
         cursor.execute(
-            f"UPDATE {addresses} SET is_default = FALSE WHERE is_default AND customer_id IN"
-            f" (SELECT c.id FROM {customers} c WHERE c.shopify_id {match}"
-            f" AND c.default_address_id IS DISTINCT FROM {addresses}.id)",
+            f"UPDATE {addresses} SET is_default = FALSE FROM {customers} c"
+            f" WHERE {addresses}.is_default AND {addresses}.customer_id = c.id"
+            f" AND c.shopify_id {match} AND c.default_address_id IS DISTINCT FROM {addresses}.id",
             params,
         )
         cursor.execute(

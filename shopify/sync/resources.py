@@ -37,8 +37,9 @@ class ResourceSpec:
 
 
 # Page sizes follow Shopify's cost rules (a connection costs 2 + first x its node's cost): a product
-# with 100 variants, 20 media and 20 metafields costs about 800 points, a customer with 20
-# addresses about 30, a collection with 250 product ids about 260. A page refused with
+# with its first 25 variants, 10 media and 10 metafields costs about 270 points, an order with its
+# first 10 line items about 210, a customer with 20 addresses about 30, a collection with 250
+# product ids about 260. A page refused with
 # MAX_COST_EXCEEDED is asked for again with proportionally fewer nodes.
 RESOURCES: dict[str, ResourceSpec] = {
     spec.name: spec
@@ -62,7 +63,7 @@ RESOURCES: dict[str, ResourceSpec] = {
             gid_type="Product",
             page_document=queries.PRODUCTS_PAGE,
             page_field="products",
-            page_size=1,
+            page_size=3,
             sorted_by_updated_at=True,
             bulk_document=queries.BULK_PRODUCTS,
             count_key="products",
@@ -110,7 +111,7 @@ RESOURCES: dict[str, ResourceSpec] = {
             gid_type="Order",
             page_document=queries.ORDERS_PAGE,
             page_field="orders",
-            page_size=1,
+            page_size=4,
             sorted_by_updated_at=True,
             bulk_document=queries.BULK_ORDERS,
             count_key="orders",

@@ -66,6 +66,23 @@ def with_children(node: dict[str, Any]) -> bool:
     return bool(node.get("fulfillments") or node.get("refunds"))
 
 
+def remaining_variants(simulator: Simulator, product: dict[str, Any]) -> list[MirrorItem]:
+    """The variants past a product's first page (PRODUCT_VARIANTS), as the sync pages them."""
+    items: list[MirrorItem] = []
+    page = product["variants"]["pageInfo"]
+    while page["hasNextPage"]:
+        data = execute(
+            simulator,
+            queries.PRODUCT_VARIANTS,
+            id=product["id"],
+            first=100,
+            after=page["endCursor"],
+        )["product"]
+        items.extend(item for line in lines_from_node(data) for item in items_from_line(line))
+        page = data["variants"]["pageInfo"]
+    return items
+
+
 def paged_items(simulator: Simulator) -> list[MirrorItem]:
     items: list[MirrorItem] = []
     order_ids = []
@@ -73,6 +90,8 @@ def paged_items(simulator: Simulator) -> list[MirrorItem]:
         for node in paged_nodes(simulator, name, root, first):
             items.extend(item for line in lines_from_node(node) for item in items_from_line(line))
             items.extend(complete_children(node))
+            if root == "products":
+                items.extend(remaining_variants(simulator, node))
             if root == "orders" and with_children(node):
                 order_ids.append(node["id"])
     return items + order_children(simulator, order_ids)

@@ -152,11 +152,11 @@ def test_actual_cost_is_refunded(simulator: Simulator) -> None:
 
 
 def test_max_cost_exceeded(simulator: Simulator) -> None:
-    response = run(simulator, queries.PRODUCTS_PAGE, first=2)
+    response = run(simulator, queries.PRODUCTS_PAGE, first=4)
 
     assert response["errors"][0]["extensions"] == {
         "code": "MAX_COST_EXCEEDED",
-        "cost": 1942,
+        "cost": 1062,
         "maxCost": 1000,
         "documentation": "https://shopify.dev/api/usage/rate-limits",
     }
