@@ -235,43 +235,33 @@ def _product_images(payload: Payload, updated_at: datetime | None) -> list[Mirro
     if media:
         for position, item in enumerate(media, start=1):
             preview = json_dict(item.get("preview_image"))
-            rows.append(
-                MirrorRow(
-                    "product_image",
-                    record_id(item),
-                    {
-                        "position": integer(item.get("position"), position),
-                        "alt": text(item.get("alt")),
-                        "width": preview.get("width"),
-                        "height": preview.get("height"),
-                        "src": text(preview.get("src")),
-                        "variant_ids": [int(i) for i in json_list(item.get("variant_ids"))],
-                        "shopify_updated_at": parse_datetime(item.get("updated_at")) or updated_at,
-                        **identity(item),
-                    },
-                    {"product": product_id},
-                )
-            )
+            rows.append(_image_row(item, preview, position, product_id, updated_at))
         return rows
     for position, image in enumerate(json_list(payload.get("images")), start=1):
-        rows.append(
-            MirrorRow(
-                "product_image",
-                record_id(image),
-                {
-                    "position": integer(image.get("position"), position),
-                    "alt": text(image.get("alt")),
-                    "width": image.get("width"),
-                    "height": image.get("height"),
-                    "src": text(image.get("src")),
-                    "variant_ids": [int(i) for i in json_list(image.get("variant_ids"))],
-                    "shopify_updated_at": parse_datetime(image.get("updated_at")) or updated_at,
-                    **identity(image),
-                },
-                {"product": product_id},
-            )
-        )
+        rows.append(_image_row(image, image, position, product_id, updated_at))
     return rows
+
+
+def _image_row(
+    item: Payload, picture: Payload, position: int, product_id: int, updated_at: datetime | None
+) -> MirrorRow:
+    """A product image from a `media` item (its picture is the preview image) or an `images`
+    entry (its own picture)."""
+    return MirrorRow(
+        "product_image",
+        record_id(item),
+        {
+            "position": integer(item.get("position"), position),
+            "alt": text(item.get("alt")),
+            "width": picture.get("width"),
+            "height": picture.get("height"),
+            "src": text(picture.get("src")),
+            "variant_ids": [int(i) for i in json_list(item.get("variant_ids"))],
+            "shopify_updated_at": parse_datetime(item.get("updated_at")) or updated_at,
+            **identity(item),
+        },
+        {"product": product_id},
+    )
 
 
 def _variant_image_ids(payload: Payload, images: list[MirrorRow]) -> dict[int, int]:
