@@ -50,7 +50,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from psycopg.errors import DeadlockDetected
 
@@ -63,7 +63,7 @@ from shopify.mirror.derived import (
     product_tags,
 )
 from shopify.mirror.removal import apply_deletes, prune
-from shopify.mirror.specs import LATE_REFS, model_specs
+from shopify.mirror.specs import LATE_REFS, model_specs, quote
 from shopify.mirror.upsert import upsert
 from shopify.rows import (
     MODEL_KEYS,
@@ -74,11 +74,22 @@ from shopify.rows import (
     MirrorRow,
 )
 
-__all__ = ["Difference", "apply", "diff", "snapshot"]
+__all__ = ["Difference", "apply", "diff", "snapshot", "tables_analyze"]
 
 logger = logging.getLogger(__name__)
 
 DEADLOCK_ATTEMPTS = 5
+
+
+def tables_analyze(models: Iterable[str]) -> None:
+    """Refresh the planner's statistics of the models' tables (PostgreSQL; a no-op elsewhere):
+    a bulk load into empty tables otherwise leaves every lookup planned as for empty tables."""
+    if connection.vendor != "postgresql":
+        return
+    specs = model_specs()
+    with connection.cursor() as cursor:
+        for key in models:
+            cursor.execute(f"ANALYZE {quote(specs[key].table)}")
 
 
 def apply(items: Iterable[MirrorItem], *, batch_size: int = 1000) -> ApplyResult:

@@ -65,7 +65,9 @@ def replace_tags(
     insert = f"INSERT INTO {table} ({owner_column}, tag) VALUES (%s, %s)"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"DELETE FROM {table} WHERE {owner_column} = ANY(%s)", [owners])
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {owner_column} = ANY(%s::bigint[])", [owners]
+            )
         else:
             cursor.executemany(
                 f"DELETE FROM {table} WHERE {owner_column} = %s", [[pk] for pk in owners]

@@ -169,8 +169,10 @@ def clear_moved_options(rows: list[dict[str, Any]]) -> None:
         )
         doomed = sorted({record[0] for record in cursor.fetchall()})
         if doomed:
-            cursor.execute(f"DELETE FROM {option_values} WHERE option_id = ANY(%s)", [doomed])
-            cursor.execute(f"DELETE FROM {options} WHERE id = ANY(%s)", [doomed])
+            cursor.execute(
+                f"DELETE FROM {option_values} WHERE option_id = ANY(%s::bigint[])", [doomed]
+            )
+            cursor.execute(f"DELETE FROM {options} WHERE id = ANY(%s::bigint[])", [doomed])
 
 
 def clear_moved_options_one_by_one(rows: list[dict[str, Any]]) -> None:

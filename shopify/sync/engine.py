@@ -52,6 +52,9 @@ from .resources import ResourceSpec
 from .runs import RunTracker, checkpoint_get, resource_lock, run_start
 
 CHUNK_LINES = 2000
+# A first full sync fills empty tables: the planner gets statistics after the 2nd, 20th and
+# 200th chunk, or it keeps planning the lookups of each chunk for empty tables (full scans).
+ANALYZE_AFTER_CHUNKS = frozenset({2, 20, 200})
 DELETE_CHUNK = 2000
 _CHILDREN_CURSOR = "children:"
 
@@ -135,9 +138,7 @@ def circuit_is_open(*, client: ShopifyClient) -> bool:
 
 
 def _overlap() -> timedelta:
-    return timedelta(
-        seconds=settings.SHOPIFY_SYNC_OVERLAP_SECONDS
-    )
+    return timedelta(seconds=settings.SHOPIFY_SYNC_OVERLAP_SECONDS)
 
 
 def _plan(*, connection: ShopifyConnection, spec: ResourceSpec, full: bool) -> Plan:
@@ -381,8 +382,10 @@ def _bulk_apply(
     lines = bulk_lines(client=tracker.client, url=operation.url) if operation.url else iter(())
     chunks = _mapped_chunks(lines, ledger=ledger, skip=checkpoint.bulk_lines_applied)
     # The next chunk is read and mapped (in a thread) while this one is written.
-    for items, count, last in prefetched(chunks):
+    for number, (items, count, last) in enumerate(prefetched(chunks), start=1):
         tracker.apply(items, records=count, bulk_lines_applied=last)
+        if number in ANALYZE_AFTER_CHUNKS:
+            mirror.tables_analyze(spec.owned_models)
     # Orders' fulfillment and refund line items; the cursor remembers the last order done.
     done_through = _children_cursor(checkpoint.cursor)
     pending = sorted(order for order in ledger.orders_with_children if order > done_through)
