@@ -5,7 +5,7 @@ Admin schema (`shopify/simulator/schema/admin_2026-10.json.gz`) by the test suit
 Node fragments select the fields the mirror stores. Paged documents nest child connections with
 `pageInfo`, so a product with more variants than one page holds is completed by `PRODUCT_VARIANTS`.
 Nested first pages are small (25 variants, 10 line items) because a connection's requested cost
-multiplies by `first`: a page of products or orders then holds 3–4 nodes under the 1,000-point
+multiplies by `first`: a page of products or orders then holds 3 or 4 nodes under the 1,000-point
 limit instead of one, and the few larger records are completed by their own documents.
 Bulk documents (`bulkOperationRunQuery`) use the same fragments; bulk results arrive as JSONL,
 one object per line, children carrying `__parentId`. Shopify does not allow a connection inside a
