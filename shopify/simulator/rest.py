@@ -1,4 +1,4 @@
-"""REST-shaped webhook payloads, like Shopify's (see ../shared/fixtures/shopify/webhook_*.json).
+"""REST-shaped webhook payloads, like Shopify's (see tests/fixtures/shopify/webhook_*.json).
 
 Timestamps are in the shop's time zone with an offset (`2026-01-01T07:00:00-05:00`), ids are
 numbers, enums lower-case, money decimal strings, products carry at most 100 variants.

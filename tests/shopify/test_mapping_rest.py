@@ -20,7 +20,7 @@ from shopify.mapping.rest import (
 )
 from shopify.rows import MirrorChildren, MirrorDelete, MirrorItem, MirrorRow
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "shopify"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "shopify"
 JAN_1 = datetime(2022, 1, 1, tzinfo=UTC)  # "2021-12-31T19:00:00-05:00"
 
 

@@ -13,7 +13,7 @@ import pytest
 from shopify.simulator import Faults, Simulator
 from shopify.simulator.server import SimulatorServer
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared/fixtures/shopify"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/shopify"
 
 
 def missing_keys(expected: Any, actual: Any, path: str = "") -> list[str]:

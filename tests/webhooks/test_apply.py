@@ -35,7 +35,7 @@ from webhooks.models import WebhookDelivery
 from webhooks.services import webhook_delivery_apply
 from webhooks.tasks import webhook_retry_failed_task
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "shopify"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "shopify"
 SECRET = "hush-webhook-secret"
 SHOP_DOMAIN = "stockroom-test.myshopify.com"
 JAN_1 = datetime(2022, 1, 1, tzinfo=UTC)  # the examples' "2021-12-31T19:00:00-05:00"

@@ -15,7 +15,7 @@ from webhooks.choices import WebhookDeliveryStatus
 from webhooks.intake import webhook_signature, webhook_signature_valid
 from webhooks.models import WebhookDelivery
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "shopify"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "shopify"
 VECTOR = json.loads((FIXTURES / "hmac_webhook_test_vector.json").read_text())
 URL = "/webhooks/shopify/"
 SECRET = "hush-webhook-secret"
