@@ -19,9 +19,7 @@ from shopify.simulator import Faults, Simulator, WebhookFaults, sign
 from shopify.simulator.api import handle_graphql
 from shopify.simulator.server import SimulatorServer, oauth_hmac
 
-VECTOR = (
-    Path(__file__).resolve().parents[1] / "fixtures/shopify/hmac_webhook_test_vector.json"
-)
+VECTOR = Path(__file__).resolve().parents[1] / "fixtures/shopify/hmac_webhook_test_vector.json"
 IDS_PAGE = """
 query Ids($first: Int, $last: Int, $after: String, $before: String, $query: String,
     $reverse: Boolean, $sortKey: ProductSortKeys) {
