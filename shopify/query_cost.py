@@ -66,6 +66,25 @@ def _parse(query: str) -> DocumentNode | None:
     return document
 
 
+def selection_fields(
+    selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode]
+) -> list[FieldNode]:
+    """Every field of a selection set, fragments flattened (their type conditions ignored)."""
+    found: list[FieldNode] = []
+    if selection_set is None:
+        return found
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            found.append(selection)
+        elif isinstance(selection, InlineFragmentNode):
+            found.extend(selection_fields(selection.selection_set, fragments))
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                found.extend(selection_fields(fragment.selection_set, fragments))
+    return found
+
+
 class _Walk:
     def __init__(
         self, *, fragments: dict[str, FragmentDefinitionNode], variables: dict[str, Any]
@@ -74,20 +93,7 @@ class _Walk:
         self.variables = variables
 
     def fields(self, selection_set: SelectionSetNode | None) -> list[FieldNode]:
-        """The fields of a selection set, fragments flattened."""
-        found: list[FieldNode] = []
-        if selection_set is None:
-            return found
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                found.append(selection)
-            elif isinstance(selection, InlineFragmentNode):
-                found.extend(self.fields(selection.selection_set))
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is not None:
-                    found.extend(self.fields(fragment.selection_set))
-        return found
+        return selection_fields(selection_set, self.fragments)
 
     def size(self, node: FieldNode) -> int | None:
         for argument in node.arguments or ():

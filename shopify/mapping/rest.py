@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from customers.services import ADDRESS_FIELDS
 from shopify.rows import MirrorChildren, MirrorDelete, MirrorItem, MirrorRow, legacy_id
 
 Payload = Mapping[str, Any]
@@ -41,23 +42,6 @@ Payload = Mapping[str, Any]
 WEBHOOK_VARIANT_LIMIT = 100
 # The time of a row a payload only mentions: older than any real update (see above).
 UNKNOWN_UPDATED_AT = datetime(1970, 1, 1, tzinfo=UTC)
-
-ADDRESS_TEXT_FIELDS = (
-    "first_name",
-    "last_name",
-    "name",
-    "company",
-    "address1",
-    "address2",
-    "city",
-    "province",
-    "province_code",
-    "country",
-    "country_code",
-    "country_name",
-    "zip",
-    "phone",
-)
 
 
 # --- values --------------------------------------------------------------------------------------
@@ -489,7 +473,7 @@ def collection_items(payload: Payload) -> list[MirrorItem]:
 
 
 def _address_row(address: Payload, customer_id: int, updated_at: datetime | None) -> MirrorRow:
-    fields: dict[str, Any] = {name: text(address.get(name)) for name in ADDRESS_TEXT_FIELDS}
+    fields: dict[str, Any] = {name: text(address.get(name)) for name in ADDRESS_FIELDS}
     fields["country_code"] = fields["country_code"].upper()
     fields["shopify_updated_at"] = updated_at
     address_id = record_id(address)

@@ -18,7 +18,6 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
@@ -26,7 +25,6 @@ from graphql import (
     GraphQLOutputType,
     GraphQLSchema,
     GraphQLUnionType,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -34,6 +32,8 @@ from graphql import (
     is_leaf_type,
     value_from_ast_untyped,
 )
+
+from shopify.query_cost import selection_fields
 
 MAX_QUERY_COST = 1000
 MUTATION_COST = 10
@@ -64,20 +64,7 @@ class _Walk:
         return None
 
     def fields(self, selection_set: SelectionSetNode | None) -> list[FieldNode]:
-        """Every field of a selection set, fragments flattened (their type conditions ignored)."""
-        found: list[FieldNode] = []
-        if selection_set is None:
-            return found
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                found.append(selection)
-            elif isinstance(selection, InlineFragmentNode):
-                found.extend(self.fields(selection.selection_set))
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is not None:
-                    found.extend(self.fields(fragment.selection_set))
-        return found
+        return selection_fields(selection_set, self.fragments)
 
     def field_type(self, parent: Any, name: str) -> GraphQLOutputType | None:
         if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):

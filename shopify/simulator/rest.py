@@ -199,6 +199,19 @@ def product_payload(simulator: Simulator, product: Record) -> Payload:
 # --- customers ---------------------------------------------------------------------------------
 
 
+def _consent(contact: Record | None, **extra: Any) -> Payload | None:
+    """REST's marketing consent of a customer's default email address or phone number."""
+    if contact is None:
+        return None
+    level = contact["marketingOptInLevel"]
+    return {
+        "state": contact["marketingState"].lower(),
+        "opt_in_level": None if level is None else level.lower(),
+        "consent_updated_at": local(contact["marketingUpdatedAt"]),
+        **extra,
+    }
+
+
 def customer_payload(simulator: Simulator, customer: Record) -> Payload:
     email = customer["defaultEmailAddress"]
     phone = customer["defaultPhoneNumber"]
@@ -229,25 +242,8 @@ def customer_payload(simulator: Simulator, customer: Record) -> Payload:
         "total_spent": customer["amountSpent"]["amount"],
         "last_order_id": _number(customer["lastOrder"]),
         "last_order_name": None if customer["lastOrder"] is None else customer["lastOrder"]["name"],
-        "email_marketing_consent": None
-        if email is None
-        else {
-            "state": email["marketingState"].lower(),
-            "opt_in_level": None
-            if email["marketingOptInLevel"] is None
-            else email["marketingOptInLevel"].lower(),
-            "consent_updated_at": local(email["marketingUpdatedAt"]),
-        },
-        "sms_marketing_consent": None
-        if phone is None
-        else {
-            "state": phone["marketingState"].lower(),
-            "opt_in_level": None
-            if phone["marketingOptInLevel"] is None
-            else phone["marketingOptInLevel"].lower(),
-            "consent_updated_at": local(phone["marketingUpdatedAt"]),
-            "consent_collected_from": "OTHER",
-        },
+        "email_marketing_consent": _consent(email),
+        "sms_marketing_consent": _consent(phone, consent_collected_from="OTHER"),
     }
 
 
