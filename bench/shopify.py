@@ -140,8 +140,10 @@ def table_counts() -> dict[str, int]:
 
 
 def reconcile(server: Any, *resources: str) -> str:
+    """The last line of `shopify_reconcile` (of the resources given, all when none)."""
+    only = ["--resources", ",".join(resources)] if resources else []
     done = subprocess.run(
-        [PYTHON, "manage.py", "shopify_reconcile"],
+        [PYTHON, "manage.py", "shopify_reconcile", *only],
         cwd=ROOT,
         env=sync_env(server),
         capture_output=True,
@@ -286,16 +288,40 @@ def w6b() -> None:
         server.stop()
 
 
-def _payloads(directory: Path) -> str:
-    """Three signed payloads of the simulator's shapes: WEBHOOK_SPECS for bench/wrk/webhooks.lua."""
-    import base64
-    import hmac
-
+def _payload_store() -> Any:
+    """The store W7's payloads come from, mirrored first into a fresh bench database by a full
+    sync: its products/update, orders/create and inventory_levels/update payloads name records
+    the database holds (an order whose products we lack would wait for them and be retried,
+    which is not what the apply lag is meant to measure)."""
     from shopify.simulator import Simulator
 
     sim = Simulator.generate(
         seed=2, products=60, customers=20, orders=20, locations=2, big_product=False, fixtures=False
     )
+    # The intake's SHOPIFY_SHOP_DOMAIN (web_env) is the simulator's.
+    assert sim.shop_domain == "stockroom-simulator.myshopify.com", sim.shop_domain
+    recreate_database()
+    server = sim.serve(host="127.0.0.1", port=0)
+    try:
+        results, seconds, _ = run_sync(server, "--full")
+    finally:
+        server.stop()
+    failed = {
+        name: values["status"]
+        for name, values in results.items()
+        if values["status"] != "succeeded"
+    }
+    if failed:
+        raise RuntimeError(f"the W7 store's sync failed: {failed}")
+    print(f"  the payloads' store synced into the bench database in {seconds:.1f} s")
+    return sim
+
+
+def _payloads(directory: Path, sim: Any) -> str:
+    """Three signed payloads of the simulator's shapes: WEBHOOK_SPECS for bench/wrk/webhooks.lua."""
+    import base64
+    import hmac
+
     products = sorted(sim.snapshot("products").values(), key=lambda p: -len(p.get("variants", [])))
     product_id = int(str(products[0]["id"]).rsplit("/", 1)[1])
     order_id = int(str(next(iter(sim.snapshot("orders").values()))["id"]).rsplit("/", 1)[1])
@@ -342,7 +368,7 @@ def w7() -> None:
 
     print("\nW7 webhook intake (gunicorn gthread 2 x 8, wrk 15 s)", flush=True)
     directory = Path(tempfile.mkdtemp(prefix="stockroom-w7-"))
-    specs = _payloads(directory)
+    specs = _payloads(directory, _payload_store())
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
@@ -508,10 +534,24 @@ def main() -> None:
 
 
 def only(name: str) -> None:
-    """`python bench/shopify.py w7` (or w6b) runs that workload alone, on the bench database."""
+    """`python bench/shopify.py w6|w6b|w6c|w7` runs that workload alone, on the bench database
+    (W6 and W6c at BENCH_SHOPIFY_SIZE, S by default)."""
     import django
 
     django.setup()
+    size_name = os.environ.get("BENCH_SHOPIFY_SIZE", "S")
+    if name in ("w6", "w6c"):
+        if name == "w6":
+            server = w6(size_name)["server"]
+        else:
+            print(f"\nW6c at {size_name} {SIZES[size_name]}", flush=True)
+            server = serve(SIZES[size_name])
+        try:
+            if name == "w6c":
+                w6c(server)
+        finally:
+            server.stop()
+        return
     {"w6b": w6b, "w7": w7}[name]()
 
 

@@ -26,3 +26,9 @@ class CircuitState(models.TextChoices):
     CLOSED = "closed", "closed"
     OPEN = "open", "open"
     HALF_OPEN = "half_open", "half open"
+
+
+class LedgerKind(models.IntegerChoices):
+    SEEN = 1, "id seen"
+    CHILD = 2, "child of a parent"
+    ORDER_WITH_CHILDREN = 3, "order with fulfillment or refund lines"

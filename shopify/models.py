@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from core.models import TimestampedModel, choices_constraint, non_negative_constraint
 
-from .choices import CircuitState, SyncMode, SyncResource, SyncStatus
+from .choices import CircuitState, LedgerKind, SyncMode, SyncResource, SyncStatus
 
 SHOP_DOMAIN_REGEX = r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$"
 
@@ -171,3 +171,31 @@ class ReconciliationReport(models.Model):
 
     def __str__(self) -> str:
         return f"reconciliation {self.started_at:%Y-%m-%d %H:%M}: drift {self.drift}"
+
+
+class SyncLedgerEntry(models.Model):
+    """What the bulk result a run is applying held, written with each chunk (so it survives a
+    crash and the resumed run reads on from there), read back in batches at the end and cleared
+    with the run: the ids seen of each model (a complete result deletes the mirrored rows it
+    lacked), each parent's children (pruned to that set: `shopify_id` is the parent's, `member`
+    the child's, NULL for a parent without any), the orders whose fulfillment and refund lines
+    are fetched after the result."""
+
+    checkpoint = models.ForeignKey(
+        SyncCheckpoint, on_delete=models.CASCADE, related_name="ledger", db_index=False
+    )
+    kind = models.PositiveSmallIntegerField(choices=LedgerKind.choices)
+    model = models.CharField(max_length=32, help_text="Mirror model key (the child's for CHILD).")
+    shopify_id = models.BigIntegerField()
+    member = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["checkpoint", "kind", "model", "shopify_id"],
+                name="shopify_ledger_lookup_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.model} {self.shopify_id}"

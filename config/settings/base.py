@@ -248,6 +248,8 @@ SHOPIFY_API_KEY = env.str("SHOPIFY_API_KEY", default="")
 # seconds, backing off to POLL_MAX.
 SHOPIFY_SYNC_OVERLAP_SECONDS = env.int("SHOPIFY_SYNC_OVERLAP_SECONDS", default=120)
 SHOPIFY_SYNC_BULK_THRESHOLD = env.int("SHOPIFY_SYNC_BULK_THRESHOLD", default=2000)
+# A bulk result is applied (and checkpointed) in chunks of this many JSONL lines.
+SHOPIFY_SYNC_CHUNK_LINES = env.int("SHOPIFY_SYNC_CHUNK_LINES", default=2000)
 SHOPIFY_BULK_POLL_SECONDS = env.float("SHOPIFY_BULK_POLL_SECONDS", default=1.0)
 SHOPIFY_BULK_POLL_MAX_SECONDS = env.float("SHOPIFY_BULK_POLL_MAX_SECONDS", default=10.0)
 SHOPIFY_SCOPES = env.str(

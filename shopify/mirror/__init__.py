@@ -102,14 +102,16 @@ def apply(items: Iterable[MirrorItem], *, batch_size: int = 1000) -> ApplyResult
         result = ApplyResult()
         try:
             with transaction.atomic():
+                pending: _PendingRefs = {}
                 batch: list[MirrorItem] = []
                 for item in items:
                     batch.append(item)
                     if len(batch) >= batch_size:
-                        _apply_batch(batch, result)
+                        _apply_batch(batch, result, pending)
                         batch = []
                 if batch:
-                    _apply_batch(batch, result)
+                    _apply_batch(batch, result, pending)
+                _late_refs_again(pending)
         except OperationalError as error:
             if attempt == attempts or not isinstance(error.__cause__, DeadlockDetected):
                 raise
@@ -121,7 +123,27 @@ def apply(items: Iterable[MirrorItem], *, batch_size: int = 1000) -> ApplyResult
     raise AssertionError("unreachable")
 
 
-def _apply_batch(items: list[MirrorItem], result: ApplyResult) -> None:
+# (model, late ref, shopify_id) -> the row whose target was not held when its batch was
+# written: the target may come in a later batch of the same apply (a customer's default
+# address follows the customer's row).
+_PendingRefs = dict[tuple[str, str, int], MirrorRow]
+
+
+def _late_refs_again(pending: _PendingRefs) -> None:
+    """Late references left unresolved by their batch, once the apply's batches are all in."""
+    if not pending:
+        return
+    specs = model_specs()
+    grouped: dict[tuple[str, str], list[MirrorRow]] = defaultdict(list)
+    for (key, ref_name, _), row in pending.items():
+        grouped[(key, ref_name)].append(row)
+    for (key, ref_name), rows in sorted(grouped.items()):
+        late_refs(specs[key], specs[key].refs[ref_name], rows, found_only=True)
+        if key == "customer":
+            default_addresses([row.shopify_id for row in rows if row.shopify_id])
+
+
+def _apply_batch(items: list[MirrorItem], result: ApplyResult, pending: _PendingRefs) -> None:
     rows: dict[str, list[MirrorRow]] = defaultdict(list)
     deletes: list[MirrorDelete] = []
     children: list[MirrorChildren] = []
@@ -141,7 +163,11 @@ def _apply_batch(items: list[MirrorItem], result: ApplyResult) -> None:
             written[key], applied[key] = upsert(specs[key], rows[key], now, result)
     for key, ref_name in sorted(LATE_REFS):
         if applied.get(key):
-            late_refs(specs[key], specs[key].refs[ref_name], applied[key])
+            for row in applied[key]:  # a row of a later batch supersedes an earlier one's
+                if row.shopify_id is not None and (ref_name in row.refs or ref_name in row.fields):
+                    pending.pop((key, ref_name, row.shopify_id), None)
+            for row in late_refs(specs[key], specs[key].refs[ref_name], applied[key]):
+                pending[(key, ref_name, row.shopify_id or 0)] = row
     if written.get("product"):
         product_tags(written["product"])
     if written.get("customer"):

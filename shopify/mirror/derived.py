@@ -15,19 +15,29 @@ from shopify.rows import MirrorRow
 logger = logging.getLogger(__name__)
 
 
-def late_refs(spec: Spec, ref: Ref, rows: list[MirrorRow]) -> None:
-    """Point `ref` of the rows (not stale) at its targets, NULL where we do not hold them."""
+def late_refs(
+    spec: Spec, ref: Ref, rows: list[MirrorRow], *, found_only: bool = False
+) -> list[MirrorRow]:
+    """Point `ref` of the rows (not stale) at its targets, NULL where we do not hold them
+    (`found_only`: left alone); the rows whose target we do not hold (yet) are returned."""
     rows = [row for row in rows if ref.name in row.refs or ref.name in row.fields]
     if not rows or ref.target is None:
-        return
+        return []
     found = lookup(ref.target, (row.refs[ref.name] for row in rows if ref.name in row.refs))
     pairs: list[tuple[int, int | None]] = []
+    unresolved: list[MirrorRow] = []
     for row in rows:
         if row.shopify_id is None:
             continue
         target = row.refs.get(ref.name)
         hit = found.get(target) if target is not None else None
+        if target is not None and hit is None:
+            unresolved.append(row)
+            if found_only:
+                continue
         pairs.append((row.shopify_id, hit[0] if hit is not None else None))
+    if not pairs:
+        return unresolved
     table = quote(spec.table)
     column = quote(ref.column)
     with connection.cursor() as cursor:
@@ -43,6 +53,7 @@ def late_refs(spec: Spec, ref: Ref, rows: list[MirrorRow]) -> None:
                 f"UPDATE {table} SET {column} = %s WHERE shopify_id = %s",
                 [(target, shopify_id) for shopify_id, target in pairs],
             )
+    return unresolved
 
 
 def replace_tags(

@@ -2,9 +2,12 @@
 bulk operation when the window is large), deletions, and their resumption after a crash.
 
 Ordering guarantees:
-- A bulk result is applied in chunks of CHUNK_LINES lines; each chunk and the checkpoint's
+- A bulk result is applied in chunks of SHOPIFY_SYNC_CHUNK_LINES lines; each chunk, its ledger
+  entries (`ledger`: the ids seen, child sets, orders with children) and the checkpoint's
   `bulk_lines_applied` commit together, so a resumed run skips exactly the lines already applied
-  (of the same result) and redoes at most the chunk in flight when the process died.
+  (of the same result), redoes at most the chunk in flight when the process died, and ends with
+  the ledger of the whole result (what it deletes as gone from Shopify is what the whole result
+  lacked, not what the chunks read after the restart lacked).
 - An incremental page and the checkpoint's cursor and high-water mark commit together. Pages are
   sorted by updatedAt ascending, so the high-water mark (the newest updatedAt applied) never
   passes a record not yet applied; records updated during the scan move to its end and are seen
@@ -21,13 +24,12 @@ from typing import Any, Literal
 from django.conf import settings
 
 from shopify import mirror, queries
-from shopify.choices import CircuitState, SyncMode, SyncStatus
+from shopify.choices import CircuitState, LedgerKind, SyncMode, SyncStatus
 from shopify.client import ShopifyClient, ShopifyError, ShopifyGraphQLError
 from shopify.mapping.graphql import LineMapper
 from shopify.models import ShopifyConnection, SyncRun
 from shopify.rows import (
     MODEL_KEYS,
-    MirrorChildren,
     MirrorDelete,
     MirrorItem,
     MirrorRow,
@@ -47,15 +49,14 @@ from .fetch import (
     page_fetch,
     shopify_time,
 )
+from .ledger import Entry, ledger_child_sets, ledger_ids, ledger_missing
 from .prefetch import prefetched
 from .resources import ResourceSpec
 from .runs import RunTracker, checkpoint_get, resource_lock, run_start
 
-CHUNK_LINES = 2000
 # A first full sync fills empty tables: the planner gets statistics after the 2nd, 20th and
 # 200th chunk, or it keeps planning the lookups of each chunk for empty tables (full scans).
 ANALYZE_AFTER_CHUNKS = frozenset({2, 20, 200})
-DELETE_CHUNK = 2000
 _CHILDREN_CURSOR = "children:"
 
 # Child lines of a bulk result: (parent GID type, child GID type) -> child model. A filtered
@@ -248,7 +249,6 @@ def _paged_pass(
 def _scan_pass(*, tracker: RunTracker, spec: ResourceSpec) -> datetime | None:
     """Read every record (paged), then delete the mirrored ones Shopify no longer has."""
     client = tracker.client
-    seen: set[int] = set()
     newest: datetime | None = None
     after: str | None = None
     first = spec.page_size
@@ -256,17 +256,19 @@ def _scan_pass(*, tracker: RunTracker, spec: ResourceSpec) -> datetime | None:
         page = page_fetch(client=client, spec=spec, search=None, after=after, first=first)
         first = page.first
         items, records = node_items(page.nodes)
-        seen.update(legacy_id(node["id"]) for node in page.nodes)
+        seen: set[Entry] = {
+            (LedgerKind.SEEN, spec.root_model, legacy_id(node["id"]), None) for node in page.nodes
+        }
         page_newest = newest_updated_at(page.nodes)
         if page_newest is not None and (newest is None or page_newest > newest):
             newest = page_newest
-        tracker.apply(items, records=records)
+        tracker.apply(items, records=records, ledger=seen)
         if not page.has_next or not page.end_cursor:
             break
         after = page.end_cursor
     # A record created during the scan (mirrored by a webhook, missed by the scan) is newer
     # than everything the scan saw: only older records are taken for deleted.
-    _delete_missing(tracker=tracker, models={spec.root_model: seen}, before=newest, inclusive=True)
+    _delete_missing(tracker=tracker, models=[spec.root_model], before=newest, inclusive=True)
     return newest
 
 
@@ -294,7 +296,14 @@ def _bulk_pass(
     for attempt in range(2):
         if not gid:
             gid = bulk_start(client=client, document=document)
-            tracker.save(bulk_operation_id=gid, bulk_url="", bulk_lines_applied=0, cursor="")
+            # A new result: the ledger of another one goes, with the checkpoint's progress.
+            tracker.save(
+                ledger_reset=True,
+                bulk_operation_id=gid,
+                bulk_url="",
+                bulk_lines_applied=0,
+                cursor="",
+            )
         try:
             operation = bulk_wait(client=client, gid=gid, on_poll=tracker.heartbeat)
             if (operation.url or "") != checkpoint.bulk_url:
@@ -317,53 +326,55 @@ def _bulk_pass(
 
 
 class _Ledger:
-    """What a bulk result held, compactly (ints): the ids of the models it holds completely, the
-    collections' product sets, each parent's child set (filtered results), the orders with
-    fulfillments or refunds."""
+    """What a bulk result holds, noted line by line and handed over per chunk as ledger entries
+    (`shopify.sync.ledger`), which the chunk's transaction writes: the ids of the models the
+    result holds completely, each parent's child set (filtered results; memberships and
+    inventory levels always), the orders with fulfillments or refunds."""
 
     def __init__(self, *, spec: ResourceSpec, complete: bool) -> None:
         self.complete = complete
-        self.seen: dict[str, set[int]] = {
-            model: set() for model in spec.owned_models if model not in _PRUNED_BY_PARENT
-        }
-        self.children: dict[tuple[str, int, str], set[int]] = {}
-        self.orders_with_children: list[int] = []
+        self.seen = frozenset(seen_models(spec)) if complete else frozenset()
+        self.entries: set[Entry] = set()
 
     def note(self, line: dict[str, Any], items: list[MirrorItem]) -> None:
-        if self.complete:
-            for item in items:
-                if isinstance(item, MirrorRow) and item.shopify_id is not None:
-                    ids = self.seen.get(item.model)
-                    if ids is not None:
-                        ids.add(item.shopify_id)
+        entries = self.entries
+        for item in items:
+            if (
+                isinstance(item, MirrorRow)
+                and item.shopify_id is not None
+                and item.model in self.seen
+            ):
+                entries.add((LedgerKind.SEEN, item.model, item.shopify_id, None))
         line_id = line.get("id")
         if not isinstance(line_id, str):
             return
         kind = gid_type(line_id)
         parent = line.get("__parentId")
         if isinstance(parent, str):
-            parent_kind = gid_type(parent)
-            child_model = _BULK_CHILDREN.get((parent_kind, kind))
+            child_model = _BULK_CHILDREN.get((gid_type(parent), kind))
             if child_model is not None and self._tracks(child_model):
-                key = (_PARENT_MODELS[parent_kind], legacy_id(parent), child_model)
-                self.children.setdefault(key, set()).add(_child_id(child_model, line))
+                entries.add(
+                    (LedgerKind.CHILD, child_model, legacy_id(parent), _child_id(child_model, line))
+                )
             return
-        parent_model = _PARENT_MODELS.get(kind)
-        if parent_model is not None:
+        if kind in _PARENT_MODELS:
             for (parent_kind, _), child_model in _BULK_CHILDREN.items():
                 if parent_kind == kind and self._tracks(child_model):
-                    self.children.setdefault((parent_model, legacy_id(line_id), child_model), set())
+                    entries.add((LedgerKind.CHILD, child_model, legacy_id(line_id), None))
         if kind == "Order" and order_has_children(line):
-            self.orders_with_children.append(legacy_id(line_id))
+            entries.add((LedgerKind.ORDER_WITH_CHILDREN, "order", legacy_id(line_id), None))
 
     def _tracks(self, child_model: str) -> bool:
         return not self.complete or child_model in _KEYED_BY_PAIR
 
-    def child_sets(self) -> list[MirrorItem]:
-        return [
-            MirrorChildren(parent_model, parent_id, child_model, frozenset(ids))
-            for (parent_model, parent_id, child_model), ids in self.children.items()
-        ]
+    def take(self) -> set[Entry]:
+        entries, self.entries = self.entries, set()
+        return entries
+
+
+def seen_models(spec: ResourceSpec) -> list[str]:
+    """The models whose mirrored rows a complete result deletes when it lacks them."""
+    return [model for model in spec.owned_models if model not in _PRUNED_BY_PARENT]
 
 
 def _child_id(child_model: str, line: dict[str, Any]) -> int:
@@ -382,26 +393,38 @@ def _bulk_apply(
     lines = bulk_lines(client=tracker.client, url=operation.url) if operation.url else iter(())
     chunks = _mapped_chunks(lines, ledger=ledger, skip=checkpoint.bulk_lines_applied)
     # The next chunk is read and mapped (in a thread) while this one is written.
-    for number, (items, count, last) in enumerate(prefetched(chunks), start=1):
-        tracker.apply(items, records=count, bulk_lines_applied=last)
+    for number, (items, count, last, entries) in enumerate(prefetched(chunks), start=1):
+        tracker.apply(items, records=count, ledger=entries, bulk_lines_applied=last)
         if number in ANALYZE_AFTER_CHUNKS:
             mirror.tables_analyze(spec.owned_models)
     # Orders' fulfillment and refund line items; the cursor remembers the last order done.
-    done_through = _children_cursor(checkpoint.cursor)
-    pending = sorted(order for order in ledger.orders_with_children if order > done_through)
-    for nodes in order_children_fetch(client=tracker.client, order_ids=pending):
-        if not nodes:
-            continue
-        last = max(legacy_id(node["id"]) for node in nodes)
-        tracker.apply(
-            order_children_items(nodes), records=len(nodes), cursor=f"{_CHILDREN_CURSOR}{last}"
-        )
-    for start in range(0, len(child_sets := ledger.child_sets()), DELETE_CHUNK):
-        tracker.apply(child_sets[start : start + DELETE_CHUNK], records=0)
+    pending = ledger_ids(
+        checkpoint_id=checkpoint.pk,
+        kind=LedgerKind.ORDER_WITH_CHILDREN,
+        model="order",
+        after=_children_cursor(checkpoint.cursor),
+    )
+    for order_ids in pending:
+        for nodes in order_children_fetch(client=tracker.client, order_ids=order_ids):
+            if not nodes:
+                continue
+            last_order = max(legacy_id(node["id"]) for node in nodes)
+            tracker.apply(
+                order_children_items(nodes),
+                records=len(nodes),
+                cursor=f"{_CHILDREN_CURSOR}{last_order}",
+            )
+    for (parent_kind, _), child_model in _BULK_CHILDREN.items():
+        for child_sets in ledger_child_sets(
+            checkpoint_id=checkpoint.pk,
+            parent_model=_PARENT_MODELS[parent_kind],
+            child_model=child_model,
+        ):
+            tracker.apply(list(child_sets), records=0)
     if complete:
         _delete_missing(
             tracker=tracker,
-            models=ledger.seen,
+            models=seen_models(spec),
             before=operation.created_at or tracker.run.started_at,
             inclusive=False,
         )
@@ -409,25 +432,28 @@ def _bulk_apply(
 
 def _mapped_chunks(
     lines: Iterator[dict[str, Any]], *, ledger: _Ledger, skip: int
-) -> Iterator[tuple[list[MirrorItem], int, int]]:
-    """(items, line count, index of the last line) per chunk of CHUNK_LINES lines after the
-    first `skip` (applied by an earlier run: mapped and noted in the ledger, not applied)."""
+) -> Iterator[tuple[list[MirrorItem], int, int, set[Entry]]]:
+    """(items, line count, index of the last line, ledger entries) per chunk of
+    SHOPIFY_SYNC_CHUNK_LINES lines after the first `skip`. Those were applied by an earlier run,
+    their ledger entries with them: they are only mapped (the mapper remembers what later lines
+    need of their parents)."""
+    size = max(1, settings.SHOPIFY_SYNC_CHUNK_LINES)
     mapper = LineMapper()
     chunk: list[MirrorItem] = []
     count = 0
     index = 0
     for index, line in enumerate(lines, 1):
         items = mapper.items(line)
-        ledger.note(line, items)
         if index <= skip:
             continue
+        ledger.note(line, items)
         chunk.extend(items)
         count += 1
-        if count >= CHUNK_LINES:
-            yield chunk, count, index
+        if count >= size:
+            yield chunk, count, index, ledger.take()
             chunk, count = [], 0
     if count:
-        yield chunk, count, index
+        yield chunk, count, index, ledger.take()
 
 
 def _children_cursor(cursor: str) -> int:
@@ -439,30 +465,16 @@ def _children_cursor(cursor: str) -> int:
 def _delete_missing(
     *,
     tracker: RunTracker,
-    models: dict[str, set[int]],
+    models: list[str],
     before: datetime | None,
     inclusive: bool,
 ) -> None:
-    """Delete mirrored rows of `models` whose ids the complete result lacked, children before
-    parents. Rows updated at or after `before` (mirrored by a webhook while the result was being
-    built) are left alone."""
-    order = sorted(models, key=MODEL_KEYS.index, reverse=True)
-    for model in order:
-        seen = models[model]
-        missing = [
-            shopify_id
-            for shopify_id, updated_at in mirror.snapshot(model).items()
-            if shopify_id not in seen
-            and (
-                before is None
-                or updated_at is None
-                or updated_at < before
-                or (inclusive and updated_at == before)
-            )
-        ]
-        for start in range(0, len(missing), DELETE_CHUNK):
-            deletes: list[MirrorItem] = [
-                MirrorDelete(model, shopify_id)
-                for shopify_id in missing[start : start + DELETE_CHUNK]
-            ]
+    """Delete mirrored rows of `models` whose ids the complete result (the ledger) lacked,
+    children before parents, a batch at a time. Rows updated at or after `before` (mirrored by
+    a webhook while the result was being built) are left alone."""
+    for model in sorted(models, key=MODEL_KEYS.index, reverse=True):
+        for missing in ledger_missing(
+            checkpoint_id=tracker.checkpoint.pk, model=model, before=before, inclusive=inclusive
+        ):
+            deletes: list[MirrorItem] = [MirrorDelete(model, shopify_id) for shopify_id in missing]
             tracker.apply(deletes, records=0)

@@ -1,13 +1,14 @@
 """Sync runs and checkpoints: the bookkeeping every sync path shares.
 
 A run's work is committed in steps (a bulk chunk, a page, a batch of deletes). Each step writes
-its mirror rows, the run's counters and the resource's checkpoint in ONE transaction, so a process
-killed at any moment leaves a checkpoint that describes exactly what the mirror holds.
+its mirror rows, its ledger entries (`ledger`), the run's counters and the resource's checkpoint
+in ONE transaction, so a process killed at any moment leaves a checkpoint (and a ledger) that
+describes exactly what the mirror holds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,7 @@ from shopify.client import ClientStats, ShopifyClient
 from shopify.models import ShopifyConnection, SyncCheckpoint, SyncRun
 from shopify.rows import ApplyResult, MirrorItem, MirrorRow
 
+from .ledger import Entry, ledger_clear, ledger_write
 from .resources import RESOURCE_ORDER
 
 # pg_try_advisory_lock(namespace, key): the namespace keeps our keys apart from other users'.
@@ -98,21 +100,32 @@ class RunTracker:
     # --- steps ---------------------------------------------------------------------------------
 
     def apply(
-        self, items: list[MirrorItem], *, records: int, retry: bool = False, **checkpoint: Any
+        self,
+        items: list[MirrorItem],
+        *,
+        records: int,
+        retry: bool = False,
+        ledger: Collection[Entry] = (),
+        **checkpoint: Any,
     ) -> ApplyResult:
-        """Write one step: the items, the run's counters and the checkpoint fields given, in
-        one transaction. (`retry`: rows counted already, when they were deferred.)"""
+        """Write one step: the items, their ledger entries, the run's counters and the
+        checkpoint fields given, in one transaction. (`retry`: rows counted already, when they
+        were deferred.)"""
         with transaction.atomic():
             result = mirror.apply(items)
+            ledger_write(checkpoint_id=self.checkpoint.pk, entries=ledger)
             totals = self.totals.plus(result, records=records, items=() if retry else items)
             self._write(totals, checkpoint)
         self.totals = totals
         self.deferred.extend(result.deferred)
         return result
 
-    def save(self, **checkpoint: Any) -> None:
-        """Write the checkpoint fields given (and the heartbeat), no mirror rows."""
+    def save(self, *, ledger_reset: bool = False, **checkpoint: Any) -> None:
+        """Write the checkpoint fields given (and the heartbeat), no mirror rows; with
+        `ledger_reset`, the ledger is cleared in the same transaction."""
         with transaction.atomic():
+            if ledger_reset:
+                ledger_clear(checkpoint_id=self.checkpoint.pk)
             self._write(self.totals, checkpoint)
 
     def heartbeat(self) -> None:
@@ -142,7 +155,8 @@ class RunTracker:
     # --- the end -------------------------------------------------------------------------------
 
     def succeed(self, *, high_water_mark: datetime | None) -> SyncRun:
-        """The run is complete: the checkpoint keeps only the high-water mark."""
+        """The run is complete: the checkpoint keeps only the high-water mark (its ledger
+        goes)."""
         fields: dict[str, Any] = {
             "run": None,
             "cursor": "",
@@ -152,7 +166,7 @@ class RunTracker:
         }
         if high_water_mark is not None:
             fields["high_water_mark"] = high_water_mark
-        return self._finish(SyncStatus.SUCCEEDED, fields)
+        return self._finish(SyncStatus.SUCCEEDED, fields, ledger_reset=True)
 
     def fail(self, *, reason: str, resumable: bool) -> SyncRun:
         """The run stops. A resumable failure (Shopify unreachable, circuit open) keeps the
@@ -168,10 +182,14 @@ class RunTracker:
                 "bulk_url": "",
                 "bulk_lines_applied": 0,
             }
-        return self._finish(SyncStatus.FAILED, fields)
+        return self._finish(SyncStatus.FAILED, fields, ledger_reset=not resumable)
 
-    def _finish(self, status: str, checkpoint: dict[str, Any]) -> SyncRun:
+    def _finish(
+        self, status: str, checkpoint: dict[str, Any], *, ledger_reset: bool = False
+    ) -> SyncRun:
         with transaction.atomic():
+            if ledger_reset:
+                ledger_clear(checkpoint_id=self.checkpoint.pk)
             self._write(self.totals, checkpoint)
             now = timezone.now()
             SyncRun.objects.filter(pk=self.run.pk).update(
@@ -239,6 +257,7 @@ def run_start(
         fields: dict[str, Any] = {"run": run}
         if not resume:
             fields.update(cursor="", bulk_operation_id="", bulk_url="", bulk_lines_applied=0)
+            ledger_clear(checkpoint_id=checkpoint.pk)
         SyncCheckpoint.objects.filter(pk=checkpoint.pk).update(updated_at=now, **fields)
         for name, value in fields.items():
             setattr(checkpoint, name, value)

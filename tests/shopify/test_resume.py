@@ -26,12 +26,12 @@ from shopify.client import ShopifyClient
 from shopify.models import SyncCheckpoint, SyncRun
 from shopify.reconcile import reconcile_run
 from shopify.simulator import Simulator
-from shopify.sync.engine import CHUNK_LINES
 
 from .test_sync import assert_no_drift, serve
 
 MANAGE = Path(django_settings.BASE_DIR) / "manage.py"
 _LOCK_NAMESPACE = 0x53594E43
+CHUNK_LINES = django_settings.SHOPIFY_SYNC_CHUNK_LINES  # the sync processes' too
 
 
 @pytest.fixture
