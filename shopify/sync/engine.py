@@ -49,7 +49,7 @@ from .fetch import (
     page_fetch,
     shopify_time,
 )
-from .ledger import Entry, ledger_child_sets, ledger_ids, ledger_missing
+from .ledger import Entry, ledger_analyze, ledger_child_sets, ledger_ids, ledger_missing
 from .prefetch import prefetched
 from .resources import ResourceSpec
 from .runs import RunTracker, checkpoint_get, resource_lock, run_start
@@ -397,6 +397,7 @@ def _bulk_apply(
         tracker.apply(items, records=count, ledger=entries, bulk_lines_applied=last)
         if number in ANALYZE_AFTER_CHUNKS:
             mirror.tables_analyze(spec.owned_models)
+    ledger_analyze()
     # Orders' fulfillment and refund line items; the cursor remembers the last order done.
     pending = ledger_ids(
         checkpoint_id=checkpoint.pk,

@@ -62,6 +62,14 @@ def ledger_write(*, checkpoint_id: int, entries: Collection[Entry]) -> None:
     )
 
 
+def ledger_analyze() -> None:
+    """Fresh planner statistics before the ledger is read back (PostgreSQL): a first full sync
+    filled it from empty."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_TABLE}")
+
+
 def ledger_clear(*, checkpoint_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {_TABLE} WHERE checkpoint_id = %s", [checkpoint_id])
