@@ -15,8 +15,10 @@ from django.http import HttpRequest
 
 from core.admin_base import StockroomInline, StockroomModelAdmin, https_url_formfield
 
+from .mfa import mfa_reset
 from .models import AccessPermission, ApiKey, User
 from .services import api_key_revoke
+from .tokens import user_tokens_revoke
 
 SHOPIFY_FIELDS = ("shopify_id", "shopify_updated_at", "admin_graphql_api_id")
 # What Shopify owns on a mirrored staff member (the seeds' Users fields); logging in here,
@@ -96,8 +98,15 @@ class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
     list_filter = ("user_type", "account_owner", "is_staff", "is_superuser", "is_active")
     search_fields = ("email", "first_name", "last_name", "phone")
     ordering = ("email",)
-    readonly_fields = (*SHOPIFY_FIELDS, "last_login", "date_joined", "updated_at")
+    readonly_fields = (
+        *SHOPIFY_FIELDS,
+        "last_login",
+        "date_joined",
+        "updated_at",
+        "tokens_valid_after",
+    )
     inlines = (AccessPermissionInline,)
+    actions = ["log_out_everywhere", "reset_mfa"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (
@@ -137,7 +146,10 @@ class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
                 )
             },
         ),
-        ("Important dates", {"fields": ("last_login", "date_joined", "updated_at")}),
+        (
+            "Important dates",
+            {"fields": ("last_login", "date_joined", "updated_at", "tokens_valid_after")},
+        ),
         ("Shopify", {"classes": ("collapse",), "fields": SHOPIFY_FIELDS}),
     )
     add_fieldsets = (
@@ -150,6 +162,24 @@ class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
         ),
         ("Profile", {"fields": (("first_name", "last_name"), "user_type")}),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Deactivation ends every session and token, so reactivating revives none of them.
+            user_tokens_revoke(user=obj)
+
+    @admin.action(description="Log out everywhere (end every session and API token)")
+    def log_out_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset.order_by("pk"):
+            user_tokens_revoke(user=user)
+        self.message_user(request, f"Logged out everywhere: {queryset.count()} user(s).")
+
+    @admin.action(description="Reset MFA (remove devices; the user enrolls again at next login)")
+    def reset_mfa(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset.order_by("pk"):
+            mfa_reset(user=user)
+        self.message_user(request, f"MFA reset: {queryset.count()} user(s).")
 
     def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> Any:
         # The add page is the short email + password step; permissions follow on the change page.

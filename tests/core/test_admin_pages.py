@@ -57,10 +57,10 @@ def _connector_state(model: Any) -> Any:
 
 
 @pytest.fixture
-def staff_client(demo_store: None, db: Any) -> Client:
+def staff_client(demo_store: None, db: Any, verified_login: Any) -> Client:
     user = User.objects.create_superuser(email="pages@example.com", password="x-long-password-1")
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 
