@@ -31,12 +31,14 @@ class _StockroomToken(Token):
         self.payload[claim] = (at_time or self.current_time).timestamp()
 
     def verify(self) -> None:
-        super().verify()
-        for claim in ("iat", api_settings.USER_ID_CLAIM):
+        for claim in ("exp", "iat", api_settings.USER_ID_CLAIM):
             if claim not in self.payload:
                 raise TokenError(f"Token has no '{claim}' claim")
-        if not isinstance(self.payload["iat"], (int, float)):
-            raise TokenError("Token has an invalid 'iat' claim")
+        for claim in ("exp", "iat"):
+            value = self.payload[claim]
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TokenError(f"Token has an invalid '{claim}' claim")
+        super().verify()
 
 
 class StockroomAccessToken(_StockroomToken):

@@ -47,8 +47,10 @@ def admin_user(db: Any) -> Any:
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
-    """Throttle counters live in Redis; primary keys repeat between tests."""
+    """Throttle and failed-login counters live in Redis; primary keys and emails repeat
+    between tests."""
     cache.delete_pattern("throttle:*")  # type: ignore[attr-defined]
+    cache.delete_pattern("auth:*")  # type: ignore[attr-defined]
 
 
 def _verified_login(client: Any, user: Any) -> Any:

@@ -54,6 +54,12 @@ class StockroomJWTAuthentication(JWTAuthentication):
     token be issued after the user's `tokens_valid_after` by a login that was not logged out.
     Every refusal is the same 401, whatever the reason."""
 
+    def get_header(self, request: Request) -> bytes:
+        try:
+            return super().get_header(request)
+        except UnicodeEncodeError as exc:
+            raise exceptions.AuthenticationFailed("Invalid or expired token.") from exc
+
     def get_validated_token(self, raw_token: bytes) -> Any:
         try:
             return super().get_validated_token(raw_token)
