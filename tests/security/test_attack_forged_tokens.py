@@ -97,7 +97,7 @@ def _variants(payload: dict[str, Any], key: str, now: float) -> dict[str, str]:
 
 
 def _tampered(token: str) -> dict[str, str]:
-    header, payload, signature = parts(token)
+    _, payload, signature = parts(token)
     head = token.split(".")[0]
     v = {}
     for name, change in {
