@@ -170,6 +170,6 @@ def mfa_verify(*, user: User, code: str) -> Device | None:
     normalized = _normalized_code(code)
     if not normalized or len(normalized) > 32:
         return None
-    if normalized.isdigit() and len(normalized) in (6, 8):
+    if normalized.isascii() and normalized.isdigit() and len(normalized) in (6, 8):
         return _verify_totp(user, normalized)
     return _verify_recovery(user, normalized)

@@ -101,7 +101,7 @@ def test_twenty_parallel_refreshes_with_one_token_succeed_exactly_once() -> None
     staff = EnrolledStaff()
     for round_ in range(3):
         tokens = _login(staff)
-        results = in_parallel(20, lambda _: _refresh(tokens["refresh"]).status_code)
+        results = in_parallel(20, lambda _, token=tokens["refresh"]: _refresh(token).status_code)
 
         assert not [r for r in results if isinstance(r, Exception)], results
         assert sorted(results) == [200] + [401] * 19, results

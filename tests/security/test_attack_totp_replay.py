@@ -32,7 +32,9 @@ def test_one_totp_code_verifies_once_under_twenty_parallel_attempts() -> None:
     for round_ in range(2):
         staff = EnrolledStaff(email=f"ops{round_}@example.com")
         code = totp_now(staff.device)
-        results = in_parallel(20, lambda _: mfa_verify(user=staff.user, code=code) is not None)
+        results = in_parallel(
+            20, lambda _, user=staff.user, code=code: mfa_verify(user=user, code=code) is not None
+        )
         _record(report, f"service round {round_}", results, True)
     report.assert_none_got_through()
 
@@ -78,7 +80,9 @@ def test_one_recovery_code_verifies_once_under_twenty_parallel_attempts() -> Non
         # A fresh account per round: the 19 refused replays throttle the device for a while.
         staff = EnrolledStaff(email=f"ops{round_}@example.com")
         code = staff.recovery_codes[round_]
-        results = in_parallel(20, lambda _: mfa_verify(user=staff.user, code=code) is not None)
+        results = in_parallel(
+            20, lambda _, user=staff.user, code=code: mfa_verify(user=user, code=code) is not None
+        )
         _record(report, f"recovery code {round_}", results, True)
     report.assert_none_got_through()
 
@@ -106,7 +110,16 @@ def test_used_and_older_codes_are_refused_and_guesses_are_throttled() -> None:
         report.tried(f"guess {guess}", got_through=accepted)
     staff.device.refresh_from_db()
     assert staff.device.throttling_failure_count >= 1
-    for garbage in ("", " ", "abc", "1" * 5000, "0000000", "-1", "１２３４５６", "12345e"):
+    for garbage in (
+        "",
+        " ",
+        "abc",
+        "1" * 5000,
+        "0000000",
+        "-1",
+        "\uff11\uff12\uff13\uff14\uff15\uff16",
+        "12345e",
+    ):
         report.tried(
             f"garbage {garbage[:10]!r}",
             got_through=mfa_verify(user=staff.user, code=garbage) is not None,
