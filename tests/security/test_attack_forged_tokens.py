@@ -60,7 +60,7 @@ def _variants(payload: dict[str, Any], key: str, now: float) -> dict[str, str]:
         payload, key="attacker", header={"alg": "HS256", "jku": "https://evil.example/k"}
     )
     right = {**payload}
-    for name, change in {
+    changes: dict[str, dict[str, Any]] = {
         "expired 1 s ago": {"exp": int(now) - 1},
         "expired 1 h ago": {"exp": int(now) - 3600},
         "expired a year ago": {"exp": int(now) - 365 * 86400},
@@ -85,7 +85,8 @@ def _variants(payload: dict[str, Any], key: str, now: float) -> dict[str, str]:
         "iat before tokens_valid_after": {"iat": 1000.0},
         "iat as a string": {"iat": "now"},
         "family of nobody (malformed)": {"fam": "not-a-uuid"},
-    }.items():
+    }
+    for name, change in changes.items():
         if all(right.get(claim) == value for claim, value in change.items()):
             continue  # e.g. "refresh type" on a refresh token: that is the genuine token
         v[f"right key, {name}"] = forge({**right, **change}, key=key)
@@ -155,7 +156,7 @@ def test_forged_access_tokens_are_all_401() -> None:
 def test_tokens_of_deleted_inactive_or_logged_out_users_are_401() -> None:
     report = AttackReport("forged_tokens_revoked_users")
     client = APIClient()
-    cases: list[tuple[str, Callable[[EnrolledStaff, dict[str, str]], None]]] = [
+    cases: list[tuple[str, Callable[[EnrolledStaff, dict[str, str]], object]]] = [
         ("deleted user", lambda s, t: User.objects.filter(pk=s.user.pk).delete()),
         ("inactive user", lambda s, t: User.objects.filter(pk=s.user.pk).update(is_active=False)),
         (

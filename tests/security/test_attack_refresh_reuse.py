@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -95,13 +96,17 @@ def test_a_logged_out_refresh_token_is_refused() -> None:
     report.assert_none_got_through()
 
 
+def _refresher(token: str) -> Callable[[int], int]:
+    return lambda _: int(_refresh(token).status_code)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_refreshes_with_one_token_succeed_exactly_once() -> None:
     report = AttackReport("refresh_parallel")
     staff = EnrolledStaff()
     for round_ in range(3):
         tokens = _login(staff)
-        results = in_parallel(20, lambda _, token=tokens["refresh"]: _refresh(token).status_code)
+        results = in_parallel(20, _refresher(tokens["refresh"]))
 
         assert not [r for r in results if isinstance(r, Exception)], results
         assert sorted(results) == [200] + [401] * 19, results

@@ -3,6 +3,7 @@ codes likewise; guesses are throttled."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -26,15 +27,17 @@ def _record(report: AttackReport, name: str, results: list[Any], success: Any) -
         report.tried(f"{name} #{index}", got_through=result == success and seen > 1)
 
 
+def _verifier(staff: EnrolledStaff, code: str) -> Callable[[int], bool]:
+    return lambda _: mfa_verify(user=staff.user, code=code) is not None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_one_totp_code_verifies_once_under_twenty_parallel_attempts() -> None:
     report = AttackReport("totp_replay_parallel")
     for round_ in range(2):
         staff = EnrolledStaff(email=f"ops{round_}@example.com")
         code = totp_now(staff.device)
-        results = in_parallel(
-            20, lambda _, user=staff.user, code=code: mfa_verify(user=user, code=code) is not None
-        )
+        results = in_parallel(20, _verifier(staff, code))
         _record(report, f"service round {round_}", results, True)
     report.assert_none_got_through()
 
@@ -80,9 +83,7 @@ def test_one_recovery_code_verifies_once_under_twenty_parallel_attempts() -> Non
         # A fresh account per round: the 19 refused replays throttle the device for a while.
         staff = EnrolledStaff(email=f"ops{round_}@example.com")
         code = staff.recovery_codes[round_]
-        results = in_parallel(
-            20, lambda _, user=staff.user, code=code: mfa_verify(user=user, code=code) is not None
-        )
+        results = in_parallel(20, _verifier(staff, code))
         _record(report, f"recovery code {round_}", results, True)
     report.assert_none_got_through()
 
