@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -188,3 +188,11 @@ def access_token_user(*, payload: dict[str, Any]) -> User | None:
     if _issued_before_cutoff(iat, user):
         return None
     return user
+
+
+def refresh_tokens_purge_expired(*, older_than_days: int = 1) -> int:
+    """Forget refresh tokens that expired more than a day ago (their access tokens expired long
+    before); run daily by the beat task `accounts.tasks.purge_expired_refresh_tokens`."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _ = IssuedRefreshToken.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted

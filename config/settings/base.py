@@ -151,6 +151,10 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-keys": {"task": "core.tasks.purge_idempotency_keys", "schedule": 3600.0},
+    "purge-expired-refresh-tokens": {
+        "task": "accounts.tasks.purge_expired_refresh_tokens",
+        "schedule": crontab(hour=4, minute=0),
+    },
     # Shopify connector: incremental sync (deletions included) every 5 minutes, reconciliation
     # with repair nightly at 03:00 UTC. Without a configured shop both do nothing.
     "shopify-sync-incremental": {"task": "shopify.tasks.shopify_sync_task", "schedule": 300.0},

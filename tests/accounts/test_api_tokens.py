@@ -333,3 +333,23 @@ def test_the_auth_endpoints_are_in_the_openapi_schema() -> None:
     name = body.rsplit("/", 1)[-1]
     assert set(schema["components"]["schemas"][name]["properties"]) == {"email", "password", "otp"}
     assert {"200", "401"} <= set(obtain["responses"])
+
+
+def test_the_nightly_task_forgets_refresh_tokens_expired_over_a_day_ago() -> None:
+    from django.utils import timezone
+
+    from accounts.tasks import purge_expired_refresh_tokens
+
+    staff = EnrolledStaff()
+    for _ in range(3):
+        _login(staff)
+    old, recent, live = IssuedRefreshToken.objects.order_by("pk")
+    IssuedRefreshToken.objects.filter(pk=old.pk).update(
+        expires_at=timezone.now() - timedelta(days=2)
+    )
+    IssuedRefreshToken.objects.filter(pk=recent.pk).update(
+        expires_at=timezone.now() - timedelta(hours=2)
+    )
+
+    assert purge_expired_refresh_tokens.delay().get() == 1
+    assert set(IssuedRefreshToken.objects.values_list("pk", flat=True)) == {recent.pk, live.pk}
