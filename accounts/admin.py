@@ -170,12 +170,6 @@ class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
         ("Profile", {"fields": (("first_name", "last_name"), "user_type")}),
     )
 
-    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "is_active" in form.changed_data and not obj.is_active:
-            # Deactivation ends every session and token, so reactivating revives none of them.
-            user_tokens_revoke(user=obj)
-
     @admin.action(description="Log out everywhere (end every session and API token)")
     def log_out_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset.order_by("pk"):

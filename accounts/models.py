@@ -77,10 +77,14 @@ class User(ShopifyIdentityModel, AbstractBaseUser, PermissionsMixin):  # type: i
         # Django sets `_password` only when `set_password` was called for a new password (a
         # hash upgrade at login clears it first): a new password ends every earlier session and
         # token, whichever form or command set it.
-        if getattr(self, "_password", None) is not None and self.pk is not None:
+        # Saving an inactive account does the same, so reactivating it revives nothing.
+        update_fields = kwargs.get("update_fields")
+        new_password = getattr(self, "_password", None) is not None
+        deactivated = not self.is_active and (update_fields is None or "is_active" in update_fields)
+        if self.pk is not None and (new_password or deactivated):
             self.tokens_valid_after = timezone.now()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "tokens_valid_after"}
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "tokens_valid_after"}
         super().save(*args, **kwargs)
 
     def get_session_auth_hash(self) -> str:

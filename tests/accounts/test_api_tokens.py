@@ -353,3 +353,15 @@ def test_the_nightly_task_forgets_refresh_tokens_expired_over_a_day_ago() -> Non
 
     assert purge_expired_refresh_tokens.delay().get() == 1
     assert set(IssuedRefreshToken.objects.values_list("pk", flat=True)) == {recent.pk, live.pk}
+
+
+def test_deactivation_anywhere_ends_every_token() -> None:
+    tokens = _login(EnrolledStaff())
+    user = User.objects.get(email="ops@example.com")
+
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    User.objects.filter(pk=user.pk).update(is_active=True)
+
+    assert _get(tokens["access"]) == 401
+    assert _post(REFRESH, {"refresh": tokens["refresh"]}).status_code == 401
