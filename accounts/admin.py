@@ -15,8 +15,17 @@ from django.http import HttpRequest
 
 from core.admin_base import StockroomInline, StockroomModelAdmin, https_url_formfield
 
-from .models import AccessPermission, ApiKey, User
+from .mfa import mfa_reset
+from .models import (
+    AccessPermission,
+    ApiKey,
+    IssuedRefreshToken,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    User,
+)
 from .services import api_key_revoke
+from .tokens import token_family_revoke, user_tokens_revoke
 
 SHOPIFY_FIELDS = ("shopify_id", "shopify_updated_at", "admin_graphql_api_id")
 # What Shopify owns on a mirrored staff member (the seeds' Users fields); logging in here,
@@ -96,8 +105,15 @@ class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
     list_filter = ("user_type", "account_owner", "is_staff", "is_superuser", "is_active")
     search_fields = ("email", "first_name", "last_name", "phone")
     ordering = ("email",)
-    readonly_fields = (*SHOPIFY_FIELDS, "last_login", "date_joined", "updated_at")
+    readonly_fields = (
+        *SHOPIFY_FIELDS,
+        "last_login",
+        "date_joined",
+        "updated_at",
+        "tokens_valid_after",
+    )
     inlines = (AccessPermissionInline,)
+    actions = ["log_out_everywhere", "reset_mfa"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (
@@ -137,7 +153,10 @@ class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
                 )
             },
         ),
-        ("Important dates", {"fields": ("last_login", "date_joined", "updated_at")}),
+        (
+            "Important dates",
+            {"fields": ("last_login", "date_joined", "updated_at", "tokens_valid_after")},
+        ),
         ("Shopify", {"classes": ("collapse",), "fields": SHOPIFY_FIELDS}),
     )
     add_fieldsets = (
@@ -150,6 +169,18 @@ class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
         ),
         ("Profile", {"fields": (("first_name", "last_name"), "user_type")}),
     )
+
+    @admin.action(description="Log out everywhere (end every session and API token)")
+    def log_out_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset.order_by("pk"):
+            user_tokens_revoke(user=user)
+        self.message_user(request, f"Logged out everywhere: {queryset.count()} user(s).")
+
+    @admin.action(description="Reset MFA (remove devices; the user enrolls again at next login)")
+    def reset_mfa(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset.order_by("pk"):
+            mfa_reset(user=user)
+        self.message_user(request, f"MFA reset: {queryset.count()} user(s).")
 
     def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> Any:
         # The add page is the short email + password step; permissions follow on the change page.
@@ -200,3 +231,59 @@ class ApiKeyAdmin(StockroomModelAdmin):
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         for api_key in queryset:
             api_key_revoke(api_key=api_key)
+
+
+class _ViewOnlyAdmin(StockroomModelAdmin):
+    """Authentication state written by logins: staff look, never edit."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RecoveryCodeDevice)
+class RecoveryCodeDeviceAdmin(_ViewOnlyAdmin):
+    """Recovery code sets; the codes themselves are only stored as digests. Regenerate with
+    `manage.py mfa recovery-codes <email>` or at /admin/mfa/recovery-codes/."""
+
+    list_display = ("user", "name", "created_at", "last_used_at", "throttling_failure_count")
+    list_select_related = ("user",)
+    search_fields = ("user__email",)
+    ordering = ("-created_at",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
+    readonly_fields = fields
+
+
+@admin.register(RecoveryCode)
+class RecoveryCodeAdmin(_ViewOnlyAdmin):
+    list_display = ("pk", "device", "used_at")
+    list_select_related = ("device__user",)
+    list_filter = ("used_at",)
+    search_fields = ("device__user__email",)
+    ordering = ("-pk",)
+    fields = ("device", "used_at")
+    readonly_fields = fields
+
+
+@admin.register(IssuedRefreshToken)
+class IssuedRefreshTokenAdmin(_ViewOnlyAdmin):
+    """One row per refresh token issued; a family is one login. Revoking a family ends that
+    login's refresh and access tokens."""
+
+    list_display = ("user", "family", "issued_at", "expires_at", "used_at", "revoked_at")
+    list_select_related = ("user",)
+    list_filter = ("revoked_at", "issued_at")
+    search_fields = ("user__email", "=family", "=jti")
+    ordering = ("-issued_at",)
+    fields = ("user", "family", "jti", "issued_at", "expires_at", "used_at", "revoked_at")
+    readonly_fields = fields
+    actions = ["revoke_families"]
+
+    @admin.action(description="Revoke the selected logins (their token families)")
+    def revoke_families(self, request: HttpRequest, queryset: QuerySet[IssuedRefreshToken]) -> None:
+        families = sorted({str(family) for family in queryset.values_list("family", flat=True)})
+        for family in families:
+            token_family_revoke(family=family)
+        self.message_user(request, f"Revoked {len(families)} login(s).")

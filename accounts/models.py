@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from core.models import ShopifyIdentityModel, TimestampedModel, choices_constraint
 
@@ -14,7 +19,7 @@ from .choices import PermissionAction, PermissionResource, PermissionScope, User
 from .managers import UserManager
 
 
-class User(ShopifyIdentityModel, AbstractBaseUser, PermissionsMixin):
+class User(ShopifyIdentityModel, AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A staff member or integrator account; the email address is the login."""
 
     email = models.EmailField(unique=True)
@@ -37,6 +42,11 @@ class User(ShopifyIdentityModel, AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    tokens_valid_after = models.DateTimeField(
+        default=timezone.now,
+        help_text="Sessions and API tokens issued before this moment are no longer accepted "
+        "(moved on logout everywhere, a new password and deactivation).",
+    )
 
     objects = UserManager()
 
@@ -62,6 +72,29 @@ class User(ShopifyIdentityModel, AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Django sets `_password` only when `set_password` was called for a new password (a
+        # hash upgrade at login clears it first): a new password ends every earlier session and
+        # token, whichever form or command set it.
+        # Saving an inactive account does the same, so reactivating it revives nothing.
+        update_fields = kwargs.get("update_fields")
+        new_password = getattr(self, "_password", None) is not None
+        deactivated = not self.is_active and (update_fields is None or "is_active" in update_fields)
+        if self.pk is not None and (new_password or deactivated):
+            self.tokens_valid_after = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "tokens_valid_after"}
+        super().save(*args, **kwargs)
+
+    def get_session_auth_hash(self) -> str:
+        """Admin sessions end with the password *and* with `tokens_valid_after` (log out
+        everywhere, deactivation)."""
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}|{self.tokens_valid_after.isoformat()}",
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class AccessPermission(TimestampedModel):
@@ -130,3 +163,54 @@ class ApiKey(TimestampedModel):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """Single-use recovery codes as a django-otp device: they verify an admin login or an API
+    token request like a TOTP code. Only SHA-256 digests of the codes are stored (each code
+    carries 60 random bits, so a digest cannot be reversed by guessing)."""
+
+    class Meta(Device.Meta):
+        verbose_name = "recovery code set"
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_RECOVERY_THROTTLE_FACTOR", 1))
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["device", "digest"], name="accounts_recovery_unique"),
+            models.CheckConstraint(
+                condition=models.Q(digest__regex=r"^[0-9a-f]{64}$"),
+                name="accounts_recovery_digest_sha256",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} ({'used' if self.used_at else 'unused'})"
+
+
+class IssuedRefreshToken(models.Model):
+    """Every refresh token we hand out, by `jti`. Refreshing uses a row once (`used_at`) and
+    issues the next one in the same `family`; a row presented twice revokes its whole family."""
+
+    jti = models.CharField(max_length=64, unique=True)
+    family = models.UUIDField(default=uuid.uuid4, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="refresh_tokens"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "revoked_at"], name="accounts_refresh_user_idx")]
+
+    def __str__(self) -> str:
+        return f"refresh {self.jti[:8]}… ({self.user_id})"

@@ -1,19 +1,9 @@
 """/api/v1/: auth and every resource family."""
 
-from typing import Any
-
 from django.urls import include, path
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
-
-token_views: dict[str, Any] = {
-    "permission_classes": [],
-    "authentication_classes": [],
-    "throttle_classes": [],
-}
 
 urlpatterns = [
-    path("auth/token", TokenObtainPairView.as_view(**token_views), name="auth-token"),
-    path("auth/token/refresh", TokenRefreshView.as_view(**token_views), name="auth-refresh"),
+    path("auth/", include("accounts.api.urls")),
     *(
         path("", include(f"{app}.api.urls"))
         for app in (

@@ -47,5 +47,39 @@ def admin_user(db: Any) -> Any:
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
-    """Throttle counters live in Redis; primary keys repeat between tests."""
+    """Throttle and failed-login counters live in Redis; primary keys and emails repeat
+    between tests."""
     cache.delete_pattern("throttle:*")  # type: ignore[attr-defined]
+    cache.delete_pattern("auth:*")  # type: ignore[attr-defined]
+
+
+def _verified_login(client: Any, user: Any) -> Any:
+    """Log `user` into `client` as a complete admin login does: password session plus a
+    verified TOTP device (created when the user has none). Returns the device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture
+def verified_login(db: Any) -> Any:
+    """`verified_login(client, user)`: the admin requires a verified MFA device, so admin tests
+    log in with this instead of `client.force_login(user)`."""
+    return _verified_login
+
+
+@pytest.fixture
+def admin_client_verified(admin_user: Any, verified_login: Any) -> Any:
+    from django.test import Client
+
+    client = Client()
+    verified_login(client, admin_user)
+    return client

@@ -17,7 +17,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_apps.StockroomAdminConfig",  # django.contrib.admin with the MFA admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -94,7 +94,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.LockoutModelBackend",  # ModelBackend + the failed-login lockout
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row
@@ -151,6 +151,10 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-keys": {"task": "core.tasks.purge_idempotency_keys", "schedule": 3600.0},
+    "purge-expired-refresh-tokens": {
+        "task": "accounts.tasks.purge_expired_refresh_tokens",
+        "schedule": crontab(hour=4, minute=0),
+    },
     # Shopify connector: incremental sync (deletions included) every 5 minutes, reconciliation
     # with repair nightly at 03:00 UTC. Without a configured shop both do nothing.
     "shopify-sync-incremental": {"task": "shopify.tasks.shopify_sync_task", "schedule": 300.0},
@@ -169,7 +173,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.StockroomAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.api.authentication.ApiKeyAuthentication",
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "core.api.authentication.StockroomJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.HasResourceScope"],
     "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ApiKeyRateThrottle"],
@@ -185,14 +189,35 @@ REST_FRAMEWORK = {
 JSON_CAMEL_CASE = {"JSON_UNDERSCOREIZE": {"no_underscore_before_number": True}}
 # Requests per API key (the seed: 1000/hour). DRF rate syntax: N/second|minute|hour|day.
 API_KEY_RATE_LIMIT = env.str("API_KEY_RATE_LIMIT", default="1000/hour")
+# JWTs for staff (accounts.tokens): HS256 only, audience and issuer set and verified; refresh
+# tokens rotate on every use and are tracked in accounts.IssuedRefreshToken.
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
-    "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_TOKEN_MINUTES", default=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_TOKEN_DAYS", default=7)),
     "ROTATE_REFRESH_TOKENS": True,
-    "BLACKLIST_AFTER_ROTATION": True,
+    "BLACKLIST_AFTER_ROTATION": False,  # our own family table does it (accounts.tokens)
     "UPDATE_LAST_LOGIN": False,
+    "ALGORITHM": "HS256",
+    "AUDIENCE": env.str("JWT_AUDIENCE", default="stockroom-api"),
+    "ISSUER": env.str("JWT_ISSUER", default="stockroom"),
+    "LEEWAY": 0,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    "AUTH_TOKEN_CLASSES": ("accounts.tokens.StockroomAccessToken",),
 }
+# The signing key defaults to DJANGO_SECRET_KEY (read by simplejwt from the final settings).
+if JWT_SIGNING_KEY := env.str("JWT_SIGNING_KEY", default=""):
+    SIMPLE_JWT["SIGNING_KEY"] = JWT_SIGNING_KEY
+# Failed logins (admin and API token endpoint, counted per account in the shared cache across
+# processes and source addresses): after AUTH_LOCKOUT_THRESHOLD the account is locked for
+# AUTH_LOCKOUT_SECONDS after the last counted attempt (PCI DSS 8.3.4: at most 10, >= 30 min).
+AUTH_LOCKOUT_THRESHOLD = env.int("AUTH_LOCKOUT_THRESHOLD", default=10)
+AUTH_LOCKOUT_SECONDS = env.int("AUTH_LOCKOUT_SECONDS", default=30 * 60)
+# MFA (django-otp): the issuer shown in authenticator apps; recovery codes per enrollment;
+# failed code guesses wait 1, 2, 4, 8 … seconds times the factor per device.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Stockroom")
+MFA_RECOVERY_CODE_COUNT = env.int("MFA_RECOVERY_CODE_COUNT", default=10)
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+OTP_RECOVERY_THROTTLE_FACTOR = env.int("OTP_RECOVERY_THROTTLE_FACTOR", default=1)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Stockroom API",
     "DESCRIPTION": "Commerce back office and data platform",

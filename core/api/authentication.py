@@ -6,9 +6,12 @@ from typing import Any
 
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken
 
 from accounts.models import ApiKey
 from accounts.services import api_key_authenticate
+from accounts.tokens import access_token_user
 
 
 class ApiKeyUser:
@@ -43,3 +46,28 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return "X-API-Key"
+
+
+class StockroomJWTAuthentication(JWTAuthentication):
+    """Bearer access tokens (accounts.tokens): signature (HS256 only), `exp`, `aud`, `iss`, type
+    and claims are checked by the token class; then the user must exist, be active, and the
+    token be issued after the user's `tokens_valid_after` by a login that was not logged out.
+    Every refusal is the same 401, whatever the reason."""
+
+    def get_header(self, request: Request) -> bytes:
+        try:
+            return super().get_header(request)
+        except UnicodeEncodeError as exc:
+            raise exceptions.AuthenticationFailed("Invalid or expired token.") from exc
+
+    def get_validated_token(self, raw_token: bytes) -> Any:
+        try:
+            return super().get_validated_token(raw_token)
+        except InvalidToken as exc:
+            raise exceptions.AuthenticationFailed("Invalid or expired token.") from exc
+
+    def get_user(self, validated_token: Any) -> Any:
+        user = access_token_user(payload=validated_token.payload)
+        if user is None:
+            raise exceptions.AuthenticationFailed("Invalid or expired token.")
+        return user

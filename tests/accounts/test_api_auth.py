@@ -10,10 +10,12 @@ from django.core.management import call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from accounts.mfa import mfa_enroll
 from accounts.models import ApiKey, User
 from accounts.services import api_key_authenticate as api_key_authenticate_service
 from accounts.services import api_key_create, api_key_revoke
 from catalog.models import Product
+from tests.accounts.mfa import totp_now
 from tests.catalog.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,12 +48,17 @@ def test_schema_docs_and_health_are_public() -> None:
 
 
 def test_staff_get_a_jwt_and_refresh_rotates_it() -> None:
-    User.objects.create_superuser(email="ops@example.com", password="a-long-password-9")
+    user = User.objects.create_superuser(email="ops@example.com", password="a-long-password-9")
+    enrollment, _ = mfa_enroll(user=user)
     client = APIClient()
 
     tokens = client.post(
         "/api/v1/auth/token",
-        {"email": "OPS@example.com", "password": "a-long-password-9"},
+        {
+            "email": "OPS@example.com",
+            "password": "a-long-password-9",
+            "otp": totp_now(enrollment.device),
+        },
         format="json",
     ).json()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")

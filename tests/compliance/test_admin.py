@@ -37,9 +37,9 @@ IDS = [model.__name__ for model, _ in MODELS]
 
 
 @pytest.fixture
-def staff(admin_user: User) -> Client:
+def staff(admin_user: User, verified_login: Any) -> Client:
     client = Client()
-    client.force_login(admin_user)
+    verified_login(client, admin_user)
     return client
 
 

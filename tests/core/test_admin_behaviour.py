@@ -18,9 +18,11 @@ CHANGELIST = reverse("admin:inventory_location_changelist")
 
 
 @pytest.fixture
-def staff(db: Any) -> Client:
+def staff(db: Any, verified_login: Any) -> Client:
     client = Client()
-    client.force_login(User.objects.create_superuser(email="boss@example.com", password="x" * 14))
+    verified_login(
+        client, User.objects.create_superuser(email="boss@example.com", password="x" * 14)
+    )
     return client
 
 

@@ -56,11 +56,25 @@ def _connector_state(model: Any) -> Any:
     return rows.get(model)
 
 
+def _auth_state(model: Any) -> Any:
+    """Authentication rows: written by MFA enrollment and logins, not part of the demo store."""
+    from accounts.mfa import mfa_enroll
+    from accounts.models import IssuedRefreshToken, RecoveryCode, RecoveryCodeDevice
+    from accounts.tokens import token_pair_issue
+
+    if model not in (RecoveryCodeDevice, RecoveryCode, IssuedRefreshToken):
+        return None
+    user = User.objects.create_user(email="auth-state@example.com", password="x-long-password-1")
+    mfa_enroll(user=user)
+    token_pair_issue(user=user)
+    return model.objects.order_by("pk").first()
+
+
 @pytest.fixture
-def staff_client(demo_store: None, db: Any) -> Client:
+def staff_client(demo_store: None, db: Any, verified_login: Any) -> Client:
     user = User.objects.create_superuser(email="pages@example.com", password="x-long-password-1")
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 
@@ -112,6 +126,8 @@ def test_change_page_renders(staff_client: Client, model: Any, model_admin: Any)
         obj = IdempotencyKey.objects.create(credential="key:1", key="k", request_digest="0" * 64)
     if obj is None:
         obj = _connector_state(model)
+    if obj is None:
+        obj = _auth_state(model)
     if obj is None:
         # Only third-party models (auth groups, audit log entries, OTP devices) may be empty.
         assert model._meta.app_label not in settings.LOCAL_APPS, model._meta.label

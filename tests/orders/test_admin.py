@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -14,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(admin_user: User) -> Client:
+def staff(admin_user: User, verified_login: Any) -> Client:
     client = Client()
-    client.force_login(admin_user)
+    verified_login(client, admin_user)
     return client
 
 

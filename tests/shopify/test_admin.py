@@ -23,9 +23,11 @@ REFRESH = "shprt_fedcba9876543210c0de"
 
 
 @pytest.fixture
-def staff(db: Any) -> Client:
+def staff(db: Any, verified_login: Any) -> Client:
     client = Client()
-    client.force_login(User.objects.create_superuser(email="ops@example.com", password="x" * 14))
+    verified_login(
+        client, User.objects.create_superuser(email="ops@example.com", password="x" * 14)
+    )
     return client
 
 

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(admin_user: User) -> Client:
+def staff(admin_user: User, verified_login: Any) -> Client:
     client = Client()
-    client.force_login(admin_user)
+    verified_login(client, admin_user)
     return client
 
 
