@@ -15,7 +15,7 @@ from django.http import HttpRequest
 
 from core.admin_base import StockroomInline, StockroomModelAdmin, https_url_formfield
 
-from .models import AccessPermission, ApiKey, User
+from .models import AccessPermission, ApiKey, Role, User
 from .services import api_key_revoke
 
 SHOPIFY_FIELDS = ("shopify_id", "shopify_updated_at", "admin_graphql_api_id")
@@ -97,6 +97,7 @@ class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
     search_fields = ("email", "first_name", "last_name", "phone")
     ordering = ("email",)
     readonly_fields = (*SHOPIFY_FIELDS, "last_login", "date_joined", "updated_at")
+    raw_id_fields = ("customer",)
     inlines = (AccessPermissionInline,)
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -132,6 +133,7 @@ class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
                     "is_active",
                     "is_staff",
                     "is_superuser",
+                    "customer",
                     "groups",
                     "user_permissions",
                 )
@@ -162,13 +164,33 @@ class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
         return readonly
 
 
+class RolePermissionInline(AccessPermissionInline):
+    """A role's grants: the seeds' Permissions (resource, action, scope) held by the role."""
+
+    fk_name = "role"
+
+
+@admin.register(Role)
+class RoleAdmin(StockroomModelAdmin):
+    """Roles are editable: change their grants, add members, or define new roles."""
+
+    list_display = ("name", "slug", "created_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("users",)
+    readonly_fields = ("created_at", "updated_at")
+    fields = ("name", "slug", "description", "users", "created_at", "updated_at")
+    inlines = (RolePermissionInline,)
+    ordering = ("name",)
+
+
 @admin.register(AccessPermission)
 class AccessPermissionAdmin(StockroomModelAdmin):
-    list_display = ("user", "resource", "action", "scope", "created_at")
-    list_filter = ("resource", "action", "scope")
-    list_select_related = ("user",)
-    search_fields = ("user__email", "resource")
-    autocomplete_fields = ("user",)
+    list_display = ("user", "role", "resource", "action", "scope", "created_at")
+    list_filter = ("role", "resource", "action", "scope")
+    list_select_related = ("user", "role")
+    search_fields = ("user__email", "role__name", "resource")
+    autocomplete_fields = ("user", "role")
     readonly_fields = ("created_at", "updated_at")
     ordering = ("-created_at",)
 

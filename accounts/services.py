@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import ServiceError
+from core.errors import Conflict, ServiceError
 
 from .models import ApiKey
 from .scopes import invalid_scopes
@@ -74,3 +74,122 @@ def api_key_authenticate(*, key: str) -> ApiKey | None:
 
 def api_key_revoke(*, api_key: ApiKey) -> None:
     ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# Roles, row assignments and customer logins.
+
+
+def role_assign(*, user: Any, role_slug: str) -> None:
+    """Give `user` the role `role_slug` (idempotent)."""
+    from .models import Role
+
+    role = Role.objects.filter(slug=role_slug).first()
+    if role is None:
+        raise ServiceError(
+            "Unknown role.", details=[{"field": "role", "message": f"No role {role_slug!r}."}]
+        )
+    if user.customer_id is not None:
+        raise ServiceError(
+            "A customer's login cannot hold staff roles.",
+            details=[{"field": "role", "message": "Customer logins hold no roles."}],
+        )
+    role.users.add(user)
+
+
+def _staff_only(user: Any, field: str) -> None:
+    if user.customer_id is not None or not user.is_staff:
+        raise ServiceError(
+            "Only staff users are assigned to rows.",
+            details=[{"field": field, "message": "Not a staff user."}],
+        )
+
+
+@transaction.atomic
+def staff_location_assign(*, user: Any, location: Any) -> None:
+    """Assign a staff user to an inventory location (their `location`-scoped grants cover it)."""
+    from guardian.shortcuts import assign_perm
+
+    from .selectors import LOCATION_PERMISSION
+
+    _staff_only(user, "location")
+    assign_perm(LOCATION_PERMISSION, user, location)
+
+
+@transaction.atomic
+def staff_location_unassign(*, user: Any, location: Any) -> None:
+    from guardian.shortcuts import remove_perm
+
+    from .selectors import LOCATION_PERMISSION
+
+    remove_perm(LOCATION_PERMISSION, user, location)
+
+
+@transaction.atomic
+def staff_company_assign(*, user: Any, company: Any) -> None:
+    """Assign a staff user (e.g. an account manager) to a B2B company (`company` scope)."""
+    from guardian.shortcuts import assign_perm
+
+    from .selectors import COMPANY_PERMISSION
+
+    _staff_only(user, "company")
+    assign_perm(COMPANY_PERMISSION, user, company)
+
+
+@transaction.atomic
+def customer_company_access_sync(*, user: Any) -> set[int]:
+    """A customer login acts for exactly the companies its customer is a contact of: grant
+    `b2b.view_company` on those, revoke it on every other. Returns the company ids."""
+    from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+    from b2b.selectors import contact_company_ids
+
+    from .selectors import COMPANY_PERMISSION
+
+    wanted = set(contact_company_ids(customer_id=user.customer_id)) if user.customer_id else set()
+    from b2b.models import Company
+
+    held = get_objects_for_user(
+        user, COMPANY_PERMISSION, klass=Company, with_superuser=False, accept_global_perms=False
+    )
+    for company in held:
+        if company.pk not in wanted:
+            remove_perm(COMPANY_PERMISSION, user, company)
+    for company in Company.objects.filter(pk__in=wanted):
+        assign_perm(COMPANY_PERMISSION, user, company)
+    return wanted
+
+
+@transaction.atomic
+def customer_account_create(*, customer: Any, password: str, actor: Any = None) -> Any:
+    """A login for a customer: email = the customer's email, never staff, no roles, no scopes.
+    The customer signs in at /api/v1/auth/token like anyone and reaches only /api/v1/me/."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError
+
+    from .models import User
+
+    if not customer.email:
+        raise ServiceError(
+            "The customer has no email address to sign in with.",
+            details=[{"field": "email", "message": "Required for a login."}],
+        )
+    try:
+        validate_password(password)
+    except ValidationError as error:
+        raise ServiceError(
+            "The password is too weak.",
+            details=[{"field": "password", "message": message} for message in error.messages],
+        ) from error
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                customer.email, password, customer=customer, is_staff=False
+            )
+    except IntegrityError as error:
+        raise Conflict(
+            "A login already exists for this customer or email.",
+            details=[{"field": "email", "message": "Already taken."}],
+        ) from error
+    customer_company_access_sync(user=user)
+    return user

@@ -5,15 +5,18 @@ from typing import Any
 from django.urls import include, path
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from core.api.throttling import AuthEndpointRateThrottle
+
 token_views: dict[str, Any] = {
     "permission_classes": [],
     "authentication_classes": [],
-    "throttle_classes": [],
+    "throttle_classes": [AuthEndpointRateThrottle],
 }
 
 urlpatterns = [
     path("auth/token", TokenObtainPairView.as_view(**token_views), name="auth-token"),
     path("auth/token/refresh", TokenRefreshView.as_view(**token_views), name="auth-refresh"),
+    path("", include("config.api_me")),
     *(
         path("", include(f"{app}.api.urls"))
         for app in (
