@@ -20,6 +20,10 @@ from django.db.models import Model, Q, QuerySet
 
 M = TypeVar("M", bound=Model)
 
+# The django-guardian object permissions that assign a user to rows.
+LOCATION_PERMISSION = "inventory.view_location"
+COMPANY_PERMISSION = "b2b.view_company"
+
 
 # The families whose rows a restricted grant can select, and the row scopes each understands.
 # A grant with any other (family, scope) pair grants nothing: e.g. a `location`-scoped grant

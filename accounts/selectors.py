@@ -9,11 +9,8 @@ from guardian.shortcuts import get_objects_for_user
 
 from .choices import PermissionAction, PermissionResource, PermissionScope
 from .models import AccessPermission, Role, User
-from .rows import RowAccess, grant_applies
+from .rows import COMPANY_PERMISSION, LOCATION_PERMISSION, RowAccess, grant_applies
 from .scopes import ALL
-
-LOCATION_PERMISSION = "inventory.view_location"
-COMPANY_PERMISSION = "b2b.view_company"
 
 
 def _is_staff_user(user: Any) -> bool:

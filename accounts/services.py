@@ -8,12 +8,17 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from core.errors import Conflict, ServiceError
 
-from .models import ApiKey
+from .models import AccessPermission, ApiKey, Role, User
+from .roles import DEFAULT_ROLES
+from .rows import COMPANY_PERMISSION, LOCATION_PERMISSION
 from .scopes import invalid_scopes
 
 
@@ -81,8 +86,6 @@ def api_key_revoke(*, api_key: ApiKey) -> None:
 
 def role_assign(*, user: Any, role_slug: str) -> None:
     """Give `user` the role `role_slug` (idempotent)."""
-    from .models import Role
-
     role = Role.objects.filter(slug=role_slug).first()
     if role is None:
         raise ServiceError(
@@ -107,30 +110,18 @@ def _staff_only(user: Any, field: str) -> None:
 @transaction.atomic
 def staff_location_assign(*, user: Any, location: Any) -> None:
     """Assign a staff user to an inventory location (their `location`-scoped grants cover it)."""
-    from guardian.shortcuts import assign_perm
-
-    from .selectors import LOCATION_PERMISSION
-
     _staff_only(user, "location")
     assign_perm(LOCATION_PERMISSION, user, location)
 
 
 @transaction.atomic
 def staff_location_unassign(*, user: Any, location: Any) -> None:
-    from guardian.shortcuts import remove_perm
-
-    from .selectors import LOCATION_PERMISSION
-
     remove_perm(LOCATION_PERMISSION, user, location)
 
 
 @transaction.atomic
 def staff_company_assign(*, user: Any, company: Any) -> None:
     """Assign a staff user (e.g. an account manager) to a B2B company (`company` scope)."""
-    from guardian.shortcuts import assign_perm
-
-    from .selectors import COMPANY_PERMISSION
-
     _staff_only(user, "company")
     assign_perm(COMPANY_PERMISSION, user, company)
 
@@ -139,15 +130,10 @@ def staff_company_assign(*, user: Any, company: Any) -> None:
 def customer_company_access_sync(*, user: Any) -> set[int]:
     """A customer login acts for exactly the companies its customer is a contact of: grant
     `b2b.view_company` on those, revoke it on every other. Returns the company ids."""
-    from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
-
+    from b2b.models import Company
     from b2b.selectors import contact_company_ids
 
-    from .selectors import COMPANY_PERMISSION
-
     wanted = set(contact_company_ids(customer_id=user.customer_id)) if user.customer_id else set()
-    from b2b.models import Company
-
     held = get_objects_for_user(
         user, COMPANY_PERMISSION, klass=Company, with_superuser=False, accept_global_perms=False
     )
@@ -163,12 +149,6 @@ def customer_company_access_sync(*, user: Any) -> set[int]:
 def customer_account_create(*, customer: Any, password: str, actor: Any = None) -> Any:
     """A login for a customer: email = the customer's email, never staff, no roles, no scopes.
     The customer signs in at /api/v1/auth/token like anyone and reaches only /api/v1/me/."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-    from django.db import IntegrityError
-
-    from .models import User
-
     if not customer.email:
         raise ServiceError(
             "The customer has no email address to sign in with.",
@@ -193,3 +173,21 @@ def customer_account_create(*, customer: Any, password: str, actor: Any = None) 
         ) from error
     customer_company_access_sync(user=user)
     return user
+
+
+@transaction.atomic
+def default_roles_ensure() -> list[Role]:
+    """Create the default roles that do not exist (with their grants); existing roles, edited
+    or not, are left alone. Returns the roles created."""
+    created = []
+    for slug, (name, description, grants) in DEFAULT_ROLES.items():
+        role, is_new = Role.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
+        if is_new:
+            AccessPermission.objects.bulk_create(
+                AccessPermission(role=role, resource=resource, action=action, scope="all")
+                for resource, action in grants
+            )
+            created.append(role)
+    return created

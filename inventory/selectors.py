@@ -35,7 +35,7 @@ def inventory_level_list(*, access: RowAccess | None = None) -> QuerySet[Invento
 
 
 def inventory_adjustment_list(*, access: RowAccess | None = None) -> QuerySet[InventoryAdjustment]:
-    adjustments = InventoryAdjustment.objects.all()
+    adjustments: QuerySet[InventoryAdjustment] = InventoryAdjustment.objects.all()
     if access is not None:
         adjustments = access.apply(adjustments, own="user", location="location")
     return adjustments

@@ -85,9 +85,12 @@ def order_get(*, order_id: int) -> Order:
     return order_list().get(pk=order_id)
 
 
-def order_currency(*, order_id: int) -> str | None:
-    """The currency of a live order, None when there is no such order."""
-    return Order.objects.filter(pk=order_id).values_list("currency", flat=True).first()
+def order_currency(*, order_id: int, access: RowAccess | None = None) -> str | None:
+    """The currency of a live order (that `access` reaches), None when there is no such one."""
+    orders = Order.objects.filter(pk=order_id)
+    if access is not None:
+        orders = access.apply(orders, **ORDER_ROWS)
+    return orders.values_list("currency", flat=True).first()
 
 
 def order_transactions(*, order: Order) -> QuerySet[Transaction]:

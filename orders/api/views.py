@@ -45,10 +45,13 @@ def _order(request: Request, pk: str) -> Order:
     return get_object_or_404(selectors.order_rows(access=row_access(request, "orders")), pk=pk)
 
 
-def order_currency_of(url_kwargs: dict[str, Any]) -> str:
+def order_currency_of(url_kwargs: dict[str, Any], request: Request) -> str:
     """For /api/v2: the money of an order's refunds and transactions is in the order's currency
-    (their request bodies name none). 404 for an unknown order, before the body is read."""
-    currency = selectors.order_currency(order_id=url_kwargs["order_pk"])
+    (their request bodies name none). 404 for an unknown order or one this request may not
+    reach, before the body is read."""
+    currency = selectors.order_currency(
+        order_id=url_kwargs["order_pk"], access=row_access(request, "orders")
+    )
     if currency is None:
         raise Http404
     return currency

@@ -9,6 +9,7 @@ the policy does not list) fails the test."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -132,6 +133,7 @@ def test_authorization_matrix_default_deny() -> None:
     patterns = url_patterns()
     report = AttackReport("authorization_matrix")
     cells = 0
+    outcomes: Counter[str] = Counter()
     for identity in identities():
         client = client_for(world, identity)
         for name in sorted(patterns):
@@ -143,6 +145,7 @@ def test_authorization_matrix_default_deny() -> None:
                     response = getattr(client, method.lower())(url, WRITE_BODY, format="json")
                     transaction.set_rollback(True)
                 got = outcome(response.status_code)
+                outcomes[got] += 1
                 allowed = expected(route, method, identity)
                 report.tried(
                     f"{identity} {method} {name}",
@@ -154,6 +157,9 @@ def test_authorization_matrix_default_deny() -> None:
     routes, identity_count = len(patterns), len(identities())
     assert cells == routes * len(METHODS) * identity_count
     print(f"[matrix] {routes} routes x {len(METHODS)} methods x {identity_count} identities")
+    print(f"[matrix] outcomes: {dict(sorted(outcomes.items()))}")
+    # Every kind of cell occurs: the matrix is not all-deny (nor all-allow).
+    assert set(outcomes) == {"served", "denied", "hidden", "absent"}, outcomes
     report.assert_none_got_through()
 
 

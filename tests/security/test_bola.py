@@ -142,7 +142,9 @@ def test_a_customer_never_reaches_another_customers_rows() -> None:
             != world.ids["attacker_customer"],
             status=response.status_code,
         )
-        response = client.patch(reverse("me-profile"), {key: victim.pk, "id": victim.pk})
+        response = client.patch(
+            reverse("me-profile"), {key: victim.pk, "id": victim.pk}, format="json"
+        )
         report.tried(
             f"PATCH me with {key}=victim",
             got_through=response.status_code != 200
@@ -215,7 +217,7 @@ def test_a_customer_never_reaches_another_customers_rows() -> None:
 
 
 def _staff(world: World, email: str, grants: list[tuple[str, str, str]]) -> tuple[User, APIClient]:
-    user = UserFactory(email=email)
+    user = UserFactory.create(email=email)
     for resource, action, scope in grants:
         AccessPermission.objects.create(user=user, resource=resource, action=action, scope=scope)
     client = APIClient()
@@ -283,10 +285,27 @@ def test_location_scoped_staff_reach_only_their_locations() -> None:
     other = world.ids["other_location"]
     item = world.ids["other_inventory_item"]
     writes = [
-        ("inventory-level-set", {"inventoryItemId": item, "locationId": other, "available": 999}),
+        (
+            "inventory-level-set",
+            {
+                "inventoryItemId": item,
+                "locationId": other,
+                "available": 999,
+                "reason": "correction",
+            },
+        ),
         (
             "inventory-level-bulk",
-            {"levels": [{"inventoryItemId": item, "locationId": other, "available": 999}]},
+            {
+                "levels": [
+                    {
+                        "inventoryItemId": item,
+                        "locationId": other,
+                        "available": 999,
+                        "reason": "correction",
+                    }
+                ]
+            },
         ),
         (
             "inventory-level-bulk",
@@ -296,8 +315,14 @@ def test_location_scoped_staff_reach_only_their_locations() -> None:
                         "inventoryItemId": world.ids["inventory_item"],
                         "locationId": world.ids["location"],
                         "available": 3,
+                        "reason": "correction",
                     },
-                    {"inventoryItemId": item, "locationId": other, "available": 999},
+                    {
+                        "inventoryItemId": item,
+                        "locationId": other,
+                        "available": 999,
+                        "reason": "correction",
+                    },
                 ]
             },
         ),
@@ -383,7 +408,7 @@ def test_own_scoped_staff_reach_only_their_orders() -> None:
                 )
                 report.tried(
                     f"{method.upper()} {name} {key}",
-                    got_through=response.status_code != 404,
+                    got_through=response.status_code not in (404, 405),
                     status=response.status_code,
                 )
     for scope_query in ("?userId=1", "?user=1", "?limit=250"):

@@ -14,6 +14,7 @@ from accounts.models import ApiKey, Role, User
 from accounts.services import (
     api_key_create,
     customer_account_create,
+    default_roles_ensure,
     role_assign,
 )
 from tests.accounts.factories import UserFactory
@@ -100,90 +101,100 @@ def client_for(world: World, identity: str) -> APIClient:
 
 def build_world(*, api_key_scopes: tuple[str, ...] = ()) -> World:
     world = World()
-    ShopFactory()
+    default_roles_ensure()  # seeded by a migration; a flushing test may have removed them
+    ShopFactory.create()
 
     # Catalog.
-    product = world.add("product", ProductFactory())
-    world.add("variant", ProductVariantFactory(product=product))
-    collection = world.add("collection", CollectionFactory())
-    CollectionProductFactory(collection=collection, product=product)
-    world.add("smart_collection", SmartCollectionFactory())
-    world.add("metafield_definition", MetafieldDefinitionFactory())
-    world.add("metafield", MetafieldFactory())
-    plan_group = world.add("selling_plan_group", SellingPlanGroupFactory())
-    world.add("selling_plan", SellingPlanFactory(group=plan_group))
+    product = world.add("product", ProductFactory.create())
+    world.add("variant", ProductVariantFactory.create(product=product))
+    collection = world.add("collection", CollectionFactory.create())
+    CollectionProductFactory.create(collection=collection, product=product)
+    world.add("smart_collection", SmartCollectionFactory.create())
+    world.add("metafield_definition", MetafieldDefinitionFactory.create())
+    world.add("metafield", MetafieldFactory.create())
+    plan_group = world.add("selling_plan_group", SellingPlanGroupFactory.create())
+    world.add("selling_plan", SellingPlanFactory.create(group=plan_group))
 
     # Inventory.
-    location = world.add("location", LocationFactory())
-    other_location = world.add("other_location", LocationFactory())
-    item = world.add("inventory_item", InventoryItemFactory())
-    world.add("inventory_level", InventoryLevelFactory(inventory_item=item, location=location))
-    other_item = world.add("other_inventory_item", InventoryItemFactory())
+    location = world.add("location", LocationFactory.create())
+    other_location = world.add("other_location", LocationFactory.create())
+    item = world.add("inventory_item", InventoryItemFactory.create())
+    world.add(
+        "inventory_level", InventoryLevelFactory.create(inventory_item=item, location=location)
+    )
+    other_item = world.add("other_inventory_item", InventoryItemFactory.create())
     world.add(
         "other_inventory_level",
-        InventoryLevelFactory(inventory_item=other_item, location=other_location),
+        InventoryLevelFactory.create(inventory_item=other_item, location=other_location),
     )
     world.add(
-        "inventory_adjustment", InventoryAdjustmentFactory(inventory_item=item, location=location)
+        "inventory_adjustment",
+        InventoryAdjustmentFactory.create(inventory_item=item, location=location),
     )
     world.add(
         "other_inventory_adjustment",
-        InventoryAdjustmentFactory(inventory_item=other_item, location=other_location),
+        InventoryAdjustmentFactory.create(inventory_item=other_item, location=other_location),
     )
 
     # Customers: the victim (someone else) and the attacker (the customer login under test).
-    victim = world.add("customer", CustomerFactory(email="victim@example.com"))
-    world.add("address", CustomerAddressFactory(customer=victim))
-    attacker = world.add("attacker_customer", CustomerFactory(email="attacker@example.com"))
-    world.add("attacker_address", CustomerAddressFactory(customer=attacker))
-    group = world.add("customer_group", CustomerGroupFactory())
-    CustomerGroupMembershipFactory(group=group, customer=victim)
+    victim = world.add("customer", CustomerFactory.create(email="victim@example.com"))
+    world.add("address", CustomerAddressFactory.create(customer=victim))
+    attacker = world.add("attacker_customer", CustomerFactory.create(email="attacker@example.com"))
+    world.add("attacker_address", CustomerAddressFactory.create(customer=attacker))
+    group = world.add("customer_group", CustomerGroupFactory.create())
+    CustomerGroupMembershipFactory.create(group=group, customer=victim)
 
     # B2B: the victim's company and the attacker's company (the attacker is its contact).
-    company = world.add("company", CompanyFactory())
-    world.add("company_location", CompanyLocationFactory(company=company))
-    world.add("company_contact", CompanyContactFactory(company=company, customer=victim))
-    attacker_company = world.add("attacker_company", CompanyFactory())
-    world.add("attacker_company_location", CompanyLocationFactory(company=attacker_company))
-    CompanyContactFactory(company=attacker_company, customer=attacker)
-    world.add("payment_terms", PaymentTermsFactory())
+    company = world.add("company", CompanyFactory.create())
+    world.add("company_location", CompanyLocationFactory.create(company=company))
+    world.add("company_contact", CompanyContactFactory.create(company=company, customer=victim))
+    attacker_company = world.add("attacker_company", CompanyFactory.create())
+    world.add("attacker_company_location", CompanyLocationFactory.create(company=attacker_company))
+    CompanyContactFactory.create(company=attacker_company, customer=attacker)
+    world.add("payment_terms", PaymentTermsFactory.create())
 
     # Orders.
-    order = world.add("order", OrderFactory(customer=victim, email=victim.email, location=location))
-    OrderLineItemFactory(order=order)
-    world.add("refund", RefundFactory(order=order))
-    world.add("fulfillment", FulfillmentFactory(order=order))
-    world.add("fulfillment_order", FulfillmentOrderFactory(order=order, assigned_location=location))
-    world.add("abandoned_checkout", AbandonedCheckoutFactory(customer=victim))
+    order = world.add(
+        "order", OrderFactory.create(customer=victim, email=victim.email, location=location)
+    )
+    OrderLineItemFactory.create(order=order)
+    world.add("refund", RefundFactory.create(order=order))
+    world.add("fulfillment", FulfillmentFactory.create(order=order))
+    world.add(
+        "fulfillment_order", FulfillmentOrderFactory.create(order=order, assigned_location=location)
+    )
+    world.add("abandoned_checkout", AbandonedCheckoutFactory.create(customer=victim))
     world.add(
         "company_order",
-        OrderFactory(customer=victim, company=company, location=other_location),
+        OrderFactory.create(customer=victim, company=company, location=other_location),
     )
     attacker_order = world.add(
-        "attacker_order", OrderFactory(customer=attacker, email=attacker.email)
+        "attacker_order", OrderFactory.create(customer=attacker, email=attacker.email)
     )
-    OrderLineItemFactory(order=attacker_order)
-    world.add("attacker_company_order", OrderFactory(customer=victim, company=attacker_company))
+    OrderLineItemFactory.create(order=attacker_order)
+    world.add(
+        "attacker_company_order", OrderFactory.create(customer=victim, company=attacker_company)
+    )
 
     # Finance, shipping, markets, webhooks, events, GDPR.
-    world.add("gift_card", GiftCardFactory())
-    world.add("discount_code", DiscountCodeFactory())
-    zone = world.add("shipping_zone", ShippingZoneFactory())
-    world.add("shipping_rate", ShippingRateFactory(shipping_zone=zone))
-    world.add("fulfillment_service", FulfillmentServiceFactory())
-    market = world.add("market", MarketFactory())
-    world.add("market_region", MarketRegionFactory(market=market))
-    world.add("webhook_subscription", WebhookSubscriptionFactory())
-    world.add("event", EventFactory())
-    world.add("gdpr_request", DataSubjectRequestFactory(customer=victim))
-    world.add("attacker_gdpr_request", DataSubjectRequestFactory(customer=attacker))
+    world.add("gift_card", GiftCardFactory.create())
+    world.add("discount_code", DiscountCodeFactory.create())
+    zone = world.add("shipping_zone", ShippingZoneFactory.create())
+    world.add("shipping_rate", ShippingRateFactory.create(shipping_zone=zone))
+    world.add("fulfillment_service", FulfillmentServiceFactory.create())
+    market = world.add("market", MarketFactory.create())
+    world.add("market_region", MarketRegionFactory.create(market=market))
+    world.add("webhook_subscription", WebhookSubscriptionFactory.create())
+    world.add("event", EventFactory.create())
+    world.add("gdpr_request", DataSubjectRequestFactory.create(customer=victim))
+    world.add("attacker_gdpr_request", DataSubjectRequestFactory.create(customer=attacker))
 
     # Identities.
     world.users["customer"] = customer_account_create(customer=attacker, password=PASSWORD)
     world.users["victim"] = customer_account_create(customer=victim, password=PASSWORD)
-    world.users["staff"] = UserFactory(email="nobody@example.com")
+    world.users["staff"] = UserFactory.create(email="nobody@example.com")
     for role in Role.objects.order_by("slug"):
-        user = UserFactory(email=f"role-{role.slug}@example.com")
+        user = UserFactory.create(email=f"role-{role.slug}@example.com")
         role_assign(user=user, role_slug=role.slug)
         world.users[f"role:{role.slug}"] = user
     for scope in api_key_scopes:
