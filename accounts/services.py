@@ -131,9 +131,16 @@ def customer_company_access_sync(*, user: Any) -> set[int]:
     """A customer login acts for exactly the companies its customer is a contact of: grant
     `b2b.view_company` on those, revoke it on every other. Returns the company ids."""
     from b2b.models import Company
-    from b2b.selectors import contact_company_ids
 
-    wanted = set(contact_company_ids(customer_id=user.customer_id)) if user.customer_id else set()
+    wanted = (
+        set(
+            Company.objects.filter(contacts__customer_id=user.customer_id).values_list(
+                "pk", flat=True
+            )
+        )
+        if user.customer_id
+        else set()
+    )
     held = get_objects_for_user(
         user, COMPANY_PERMISSION, klass=Company, with_superuser=False, accept_global_perms=False
     )
@@ -191,3 +198,11 @@ def default_roles_ensure() -> list[Role]:
             )
             created.append(role)
     return created
+
+
+def customer_login_company_access_sync(*, customer_id: int) -> None:
+    """Re-sync the company access of a customer's login (if it has one) after its customer's
+    company contacts changed."""
+    user = User.objects.filter(customer_id=customer_id).first()
+    if user is not None:
+        customer_company_access_sync(user=user)

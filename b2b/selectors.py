@@ -54,12 +54,3 @@ def contact_list(*, company: Company) -> QuerySet[CompanyContact]:
         .select_related("customer")
         .prefetch_related("locations")
     )
-
-
-def contact_company_ids(*, customer_id: int) -> list[int]:
-    """The live companies a customer is a contact of."""
-    return list(
-        Company.objects.filter(contacts__customer_id=customer_id)
-        .values_list("pk", flat=True)
-        .distinct()
-    )

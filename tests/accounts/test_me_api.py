@@ -177,3 +177,21 @@ def test_customer_logins_are_never_staff_and_unique_per_customer() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_staff=True)
     assert User.objects.filter(customer__isnull=False).count() == 1
+
+
+def test_company_access_follows_the_contacts_made_and_removed_through_the_services() -> None:
+    from b2b.services import contact_create, contact_delete
+    from tests.b2b.factories import CompanyFactory
+
+    customer = CustomerFactory.create()
+    user, client = login(customer)
+    company = CompanyFactory.create()
+    location = CompanyLocationFactory.create(company=company)
+    assert client.get("/api/v1/me/company-locations").json()["results"] == []
+    contact = contact_create(company=company, data={"customer_id": customer.pk})
+    assert user.has_perm("b2b.view_company", company)
+    listed = client.get("/api/v1/me/company-locations").json()["results"]
+    assert [row["id"] for row in listed] == [location.pk]
+    contact_delete(contact=contact)
+    assert client.get("/api/v1/me/company-locations").json()["results"] == []
+    assert client.get(f"/api/v1/me/company-locations/{location.pk}").status_code == 404
