@@ -22,6 +22,7 @@ from .models import (
     IssuedRefreshToken,
     RecoveryCode,
     RecoveryCodeDevice,
+    Role,
     User,
 )
 from .services import api_key_revoke
@@ -112,6 +113,7 @@ class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
         "updated_at",
         "tokens_valid_after",
     )
+    raw_id_fields = ("customer",)
     inlines = (AccessPermissionInline,)
     actions = ["log_out_everywhere", "reset_mfa"]
     fieldsets = (
@@ -148,6 +150,7 @@ class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
                     "is_active",
                     "is_staff",
                     "is_superuser",
+                    "customer",
                     "groups",
                     "user_permissions",
                 )
@@ -193,13 +196,33 @@ class UserAdmin(StockroomModelAdmin, DjangoUserAdmin):
         return readonly
 
 
+class RolePermissionInline(AccessPermissionInline):
+    """A role's grants: the seeds' Permissions (resource, action, scope) held by the role."""
+
+    fk_name = "role"
+
+
+@admin.register(Role)
+class RoleAdmin(StockroomModelAdmin):
+    """Roles are editable: change their grants, add members, or define new roles."""
+
+    list_display = ("name", "slug", "created_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("users",)
+    readonly_fields = ("created_at", "updated_at")
+    fields = ("name", "slug", "description", "users", "created_at", "updated_at")
+    inlines = (RolePermissionInline,)
+    ordering = ("name",)
+
+
 @admin.register(AccessPermission)
 class AccessPermissionAdmin(StockroomModelAdmin):
-    list_display = ("user", "resource", "action", "scope", "created_at")
-    list_filter = ("resource", "action", "scope")
-    list_select_related = ("user",)
-    search_fields = ("user__email", "resource")
-    autocomplete_fields = ("user",)
+    list_display = ("user", "role", "resource", "action", "scope", "created_at")
+    list_filter = ("role", "resource", "action", "scope")
+    list_select_related = ("user", "role")
+    search_fields = ("user__email", "role__name", "resource")
+    autocomplete_fields = ("user", "role")
     readonly_fields = ("created_at", "updated_at")
     ordering = ("-created_at",)
 

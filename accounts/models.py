@@ -47,6 +47,16 @@ class User(ShopifyIdentityModel, AbstractBaseUser, PermissionsMixin):  # type: i
         help_text="Sessions and API tokens issued before this moment are no longer accepted "
         "(moved on logout everywhere, a new password and deactivation).",
     )
+    # A customer's login (self-service under /api/v1/me/): such an account is never staff and
+    # holds no scopes; it reaches only its own customer's rows.
+    customer = models.OneToOneField(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="login",
+        help_text="Set for a customer's own login; such an account can never be staff.",
+    )
 
     objects = UserManager()
 
@@ -62,6 +72,12 @@ class User(ShopifyIdentityModel, AbstractBaseUser, PermissionsMixin):  # type: i
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
             choices_constraint("user_type", UserType, "accounts_user_type_valid"),
+            models.CheckConstraint(
+                condition=models.Q(customer__isnull=True)
+                | models.Q(is_staff=False, is_superuser=False),
+                name="accounts_user_customer_login_not_staff",
+                violation_error_message="A customer's login cannot be staff or superuser.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -96,12 +112,43 @@ class User(ShopifyIdentityModel, AbstractBaseUser, PermissionsMixin):  # type: i
             algorithm="sha256",
         ).hexdigest()
 
+    @property
+    def is_customer_account(self) -> bool:
+        return self.customer_id is not None
+
+
+class Role(TimestampedModel):
+    """A named set of grants (owner, admin, staff, fulfillment, support, read-only, or any role
+    staff define in the admin). A user's effective permissions are the union of the grants of
+    their roles and their own direct grants."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=128)
+    description = models.TextField(blank=True)
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="roles", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
 
 class AccessPermission(TimestampedModel):
-    """The seeds' Permissions: a user may perform `action` on `resource` within `scope`."""
+    """The seeds' Permissions: a user (directly) or a role may perform `action` on `resource`
+    within `scope`: `all` rows, `own` rows (the user's own, e.g. orders they created), the rows of
+    their assigned `location`s or of their assigned `company`s (django-guardian object
+    permissions on Location / Company say which)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_permissions"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="access_permissions",
+    )
+    role = models.ForeignKey(
+        Role, null=True, blank=True, on_delete=models.CASCADE, related_name="permissions"
     )
     resource = models.CharField(max_length=32, choices=PermissionResource.choices)
     action = models.CharField(max_length=16, choices=PermissionAction.choices)
@@ -117,7 +164,20 @@ class AccessPermission(TimestampedModel):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "resource", "action", "scope"], name="accounts_perm_unique"
+                fields=["user", "resource", "action", "scope"],
+                condition=models.Q(user__isnull=False),
+                name="accounts_perm_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["role", "resource", "action", "scope"],
+                condition=models.Q(role__isnull=False),
+                name="accounts_perm_role_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, role__isnull=True)
+                | models.Q(user__isnull=True, role__isnull=False),
+                name="accounts_perm_user_xor_role",
+                violation_error_message="A permission belongs to a user or to a role.",
             ),
             choices_constraint("resource", PermissionResource, "accounts_perm_resource_valid"),
             choices_constraint("action", PermissionAction, "accounts_perm_action_valid"),
@@ -125,7 +185,8 @@ class AccessPermission(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.action} {self.resource} ({self.scope})"
+        holder = self.user if self.user_id is not None else self.role
+        return f"{holder} {self.action} {self.resource} ({self.scope})"
 
 
 class ApiKey(TimestampedModel):

@@ -23,6 +23,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.services import customer_login_company_access_sync
 from core.errors import Conflict, ServiceError, ShopifyManaged
 from core.services import event_record, soft_delete
 from customers.selectors import customer_get
@@ -374,6 +375,7 @@ def contact_create(*, company: Company, data: dict[str, Any], actor: Any = None)
     contact.locations.set(locations)
     if data.get("is_main_contact") or company.main_contact_id is None:
         _make_main_contact(company, contact)
+    customer_login_company_access_sync(customer_id=customer.pk)
     event_record(subject=company, verb="update", actor=actor, subject_object=contact)
     return contact
 
@@ -407,5 +409,7 @@ def contact_delete(*, contact: CompanyContact, actor: Any = None) -> None:
         raise _conflict(
             "isMainContact", "Make another contact the main contact before deleting this one."
         )
+    customer_id = contact.customer_id
     contact.delete()
+    customer_login_company_access_sync(customer_id=customer_id)
     event_record(subject=company, verb="update", actor=actor, message="contact deleted")

@@ -15,12 +15,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import Conflict, ServiceError
 from core.services import event_record
 
 from .choices import (
     ComplianceStatus,
     ComplianceType,
     DataSubjectRequestSource,
+    DataSubjectRequestStatus,
     DataSubjectRequestType,
 )
 from .models import ComplianceRecord, DataSubjectRequest
@@ -116,3 +118,43 @@ def shopify_shop_redact_record(*, payload: dict[str, Any]) -> ComplianceRecord:
     record.save(update_fields=["status", "evidence", "updated_at"])
     event_record(subject=record, verb="update", arguments={"source": "shop/redact"})
     return record
+
+
+SELF_SERVICE_REQUEST_TYPES = (DataSubjectRequestType.EXPORT, DataSubjectRequestType.ERASURE)
+OPEN_STATUSES = (DataSubjectRequestStatus.RECEIVED, DataSubjectRequestStatus.IN_PROGRESS)
+
+
+@transaction.atomic
+def data_subject_request_submit(
+    *, customer: Any, request_type: str, actor: Any = None
+) -> DataSubjectRequest:
+    """A customer's own GDPR request (export or erasure), recorded as received; the GDPR
+    tooling does the export or erasure. One open request per type: a second is a conflict."""
+    from customers.models import Customer
+
+    if request_type not in SELF_SERVICE_REQUEST_TYPES:
+        raise ServiceError(
+            "Only export and erasure requests can be made here.",
+            details=[{"field": "requestType", "message": "Use export or erasure."}],
+        )
+    # The customer row serialises concurrent submissions (no check-then-create race).
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if DataSubjectRequest.objects.filter(
+        customer=customer, request_type=request_type, status__in=OPEN_STATUSES
+    ).exists():
+        raise Conflict(
+            f"An {request_type} request is already open.",
+            details=[{"field": "requestType", "message": "Already requested."}],
+        )
+    now = timezone.now()
+    request = DataSubjectRequest.objects.create(
+        customer=customer,
+        subject_email_digest=DataSubjectRequest.digest_email(customer.email or str(customer.pk)),
+        request_type=request_type,
+        source=DataSubjectRequestSource.API,
+        requested_at=now,
+        requested_by=actor if getattr(actor, "pk", None) else None,
+        evidence={"submitted_by": "customer self-service"},
+    )
+    event_record(subject=request, verb="create", actor=actor, arguments={"source": "me"})
+    return request

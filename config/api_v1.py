@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("auth/", include("accounts.api.urls")),
+    path("", include("config.api_me")),
     *(
         path("", include(f"{app}.api.urls"))
         for app in (

@@ -25,6 +25,7 @@ from accounts.tokens import (
 )
 from core.api.authentication import StockroomJWTAuthentication
 from core.api.schema import ErrorSerializer
+from core.api.throttling import AuthEndpointRateThrottle
 from core.errors import ServiceError
 
 from .serializers import (
@@ -79,7 +80,7 @@ REFUSED_401 = OpenApiResponse(
 class _PublicAuthView(APIView):
     permission_classes: list[Any] = []
     authentication_classes: list[Any] = []
-    throttle_classes: list[Any] = []
+    throttle_classes = [AuthEndpointRateThrottle]
 
 
 class TokenObtainView(_PublicAuthView):

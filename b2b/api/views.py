@@ -8,9 +8,11 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.permissions import row_access
 from core.api.views import ResourceViewSet, order_parameter
 
 from .. import selectors, services
@@ -43,7 +45,7 @@ class PaymentTermsViewSet(ResourceViewSet):
     queryset = PaymentTerms.objects.none()
 
     def get_queryset(self) -> Any:
-        return selectors.payment_terms_list()
+        return selectors.payment_terms_list(access=row_access(self.request, "b2b"))
 
     def _terms(self, pk: str) -> PaymentTerms:
         return get_object_or_404(self.get_queryset(), pk=pk)
@@ -63,6 +65,8 @@ class PaymentTermsViewSet(ResourceViewSet):
         request=PaymentTermsInputSerializer, responses={201: PaymentTermsOutputSerializer}
     )
     def create(self, request: Request) -> Response:
+        if not row_access(request, "b2b").unrestricted:
+            raise PermissionDenied("Company-scoped grants cannot create payment terms.")
         data = PaymentTermsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         terms = services.payment_terms_create(data=data.validated_data, actor=request.user)
@@ -95,10 +99,14 @@ class CompanyViewSet(ResourceViewSet):
     queryset = Company.objects.none()
 
     def get_queryset(self) -> Any:
-        return selectors.company_list(search=self.request.query_params.get("q"))
+        return selectors.company_list(
+            search=self.request.query_params.get("q"), access=row_access(self.request, "b2b")
+        )
 
     def _company(self, pk: str) -> Company:
-        return get_object_or_404(Company.objects.all(), pk=pk)
+        return get_object_or_404(
+            selectors.company_rows(access=row_access(self.request, "b2b")), pk=pk
+        )
 
     @extend_schema(
         parameters=[
@@ -117,6 +125,8 @@ class CompanyViewSet(ResourceViewSet):
 
     @extend_schema(request=CompanyInputSerializer, responses={201: CompanyOutputSerializer})
     def create(self, request: Request) -> Response:
+        if not row_access(request, "b2b").unrestricted:
+            raise PermissionDenied("Company-scoped grants cannot create companies.")
         data = CompanyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         company = services.company_create(data=data.validated_data, actor=request.user)
@@ -142,7 +152,10 @@ class _CompanyChildViewSet(ResourceViewSet):
     scope_family = "b2b"
 
     def _company(self, company_pk: str) -> Company:
-        return get_object_or_404(Company.objects.all(), pk=company_pk)
+        """The parent company, if this request may reach it (else 404 for every child)."""
+        return get_object_or_404(
+            selectors.company_rows(access=row_access(self.request, "b2b")), pk=company_pk
+        )
 
 
 class CompanyLocationViewSet(_CompanyChildViewSet):

@@ -176,7 +176,11 @@ REST_FRAMEWORK = {
         "core.api.authentication.StockroomJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.HasResourceScope"],
-    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.api.throttling.ApiKeyRateThrottle",
+        "core.api.throttling.UserRateThrottle",
+        "core.api.throttling.AnonymousRateThrottle",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StockroomCursorPagination",
     "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
@@ -189,6 +193,16 @@ REST_FRAMEWORK = {
 JSON_CAMEL_CASE = {"JSON_UNDERSCOREIZE": {"no_underscore_before_number": True}}
 # Requests per API key (the seed: 1000/hour). DRF rate syntax: N/second|minute|hour|day.
 API_KEY_RATE_LIMIT = env.str("API_KEY_RATE_LIMIT", default="1000/hour")
+# Per signed-in user (JWT), per client address without credentials, and per client address on
+# the sign-in endpoints (/api/v1/auth/token, /refresh).
+API_USER_RATE_LIMIT = env.str("API_USER_RATE_LIMIT", default="2000/hour")
+API_ANON_RATE_LIMIT = env.str("API_ANON_RATE_LIMIT", default="300/minute")
+API_AUTH_RATE_LIMIT = env.str("API_AUTH_RATE_LIMIT", default="30/minute")
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0: the header is
+# ignored and the peer address is the client (a spoofed header makes no new throttle bucket).
+API_TRUSTED_PROXY_COUNT = env.int("API_TRUSTED_PROXY_COUNT", default=0)
+# DRF's own notion of the client address agrees (its default trusts the whole header).
+REST_FRAMEWORK["NUM_PROXIES"] = API_TRUSTED_PROXY_COUNT
 # JWTs for staff (accounts.tokens): HS256 only, audience and issuer set and verified; refresh
 # tokens rotate on every use and are tracked in accounts.IssuedRefreshToken.
 SIMPLE_JWT = {

@@ -111,14 +111,15 @@ class MoneyObjectsMixin:
     """Mixed into a v1 view to make its v2 twin."""
 
     kwargs: dict[str, Any]
-    #: The view's default currency from its URL arguments (None: the shop's); see `v2`.
-    currency_of: Callable[[dict[str, Any]], str | None] | None = None
+    request: Request
+    #: The view's default currency from its URL arguments and request (None: the shop's).
+    currency_of: Callable[[dict[str, Any], Request], str | None] | None = None
 
     @cached_property
     def money_currency(self) -> str:
         """The currency of money with no `currency` nearer: read once per request."""
         currency_of = type(self).currency_of
-        return (currency_of(self.kwargs) if currency_of else None) or shop_currency()
+        return (currency_of(self.kwargs, self.request) if currency_of else None) or shop_currency()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
@@ -139,11 +140,14 @@ class MoneyObjectsMixin:
 
 
 def v2(
-    view: type[ViewSet], *, currency_of: Callable[[dict[str, Any]], str | None] | None = None
+    view: type[ViewSet],
+    *,
+    currency_of: Callable[[dict[str, Any], Request], str | None] | None = None,
 ) -> type[ViewSet]:
-    """The v2 twin of a v1 view class. `currency_of(url_kwargs)` names the default currency of
-    its money when that is not the shop's (an order's refunds: the order's currency); it may
-    raise Http404 for a parent that does not exist, as the v1 view would."""
+    """The v2 twin of a v1 view class. `currency_of(url_kwargs, request)` names the default
+    currency of its money when that is not the shop's (an order's refunds: the order's
+    currency); it raises Http404 for a parent that does not exist or that the request may not
+    reach, as the v1 view would."""
     attrs = {"currency_of": staticmethod(currency_of)} if currency_of else {}
     return type(f"{view.__name__}V2", (MoneyObjectsMixin, view), attrs)
 

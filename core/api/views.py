@@ -33,6 +33,17 @@ class ResourceViewSet(viewsets.ViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         raise NotImplementedError
 
+    # Rate limits come before the permission check (DRF checks them after it), so requests
+    # that are refused — anonymous 401s, scope-less 403s — are counted and limited too.
+    def check_permissions(self, request: Request) -> None:
+        self.check_throttles(request)
+        self._throttles_checked = True
+        super().check_permissions(request)
+
+    def check_throttles(self, request: Request) -> None:
+        if not getattr(self, "_throttles_checked", False):
+            super().check_throttles(request)
+
     def ordering(self, request: Request) -> tuple[str, ...]:
         requested = request.query_params.get("order")
         if not requested:

@@ -7,7 +7,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from accounts.choices import PermissionAction, PermissionResource
-from accounts.models import AccessPermission, ApiKey, User
+from accounts.models import AccessPermission, ApiKey, Role, User
+from accounts.services import default_roles_ensure
 from compliance.models import ComplianceRecord, DataRetentionPolicy
 from core.bulk import new
 from core.models import Shop
@@ -200,6 +201,12 @@ STAFF = [
 ]
 
 
+def _default_roles() -> list[Role]:
+    """The seeded default roles (recreated if they were removed)."""
+    default_roles_ensure()
+    return list(Role.objects.filter(slug__in=["fulfillment", "support", "staff"]))
+
+
 def _staff(ctx: DemoContext) -> None:
     first = ctx.ids(User, len(STAFF))
     users, permissions = [], []
@@ -233,6 +240,19 @@ def _staff(ctx: DemoContext) -> None:
     ctx.load(User, users)
     ctx.load(AccessPermission, permissions)
     ctx.staff_ids = [u.id for u in users]
+    # Each demo staff member also holds the default role that fits their job.
+    roles = {role.slug: role.pk for role in _default_roles()}
+    memberships = Role.users.through
+    first_membership = ctx.ids(memberships, len(users))
+    ctx.load(
+        memberships,
+        [
+            memberships(id=first_membership + i, role_id=roles[slug], user_id=user.id)
+            for i, (user, slug) in enumerate(
+                zip(users, ("fulfillment", "support", "staff"), strict=True)
+            )
+        ],
+    )
     # An integration key as staff see it in the admin. Demo data is deterministic, so anyone
     # could rebuild this key: it is revoked. Real keys come from `create_api_key`.
     ctx.load(

@@ -8,9 +8,11 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.permissions import row_access
 from core.api.views import ResourceViewSet, order_parameter
 
 from .. import selectors, services
@@ -41,6 +43,14 @@ ADJUSTMENT_ORDERING = {"createdAt": "created_at", "quantityDelta": "quantity_del
 LOCATION_ORDERING = {"name": "name", "createdAt": "created_at", "updatedAt": "updated_at"}
 
 
+def _reachable_locations(request: Request, location_ids: list[int]) -> None:
+    """Stock is changed only at locations this request may reach; others are not found."""
+    access = row_access(request, "inventory")
+    for location_id in location_ids:
+        if not access.allows_location(location_id):
+            raise NotFound(f"Location {location_id} not found.")
+
+
 class InventoryItemViewSet(ResourceViewSet):
     scope_family = "inventory"
     filterset_class = InventoryItemFilterSet
@@ -49,7 +59,10 @@ class InventoryItemViewSet(ResourceViewSet):
     queryset = InventoryItem.objects.none()
 
     def get_queryset(self) -> Any:
-        return selectors.inventory_item_list(search=self.request.query_params.get("q"))
+        return selectors.inventory_item_list(
+            search=self.request.query_params.get("q"),
+            access=row_access(self.request, "inventory"),
+        )
 
     @extend_schema(
         parameters=[
@@ -68,7 +81,7 @@ class InventoryItemViewSet(ResourceViewSet):
 
     @extend_schema(request=InventoryItemInputSerializer, responses=InventoryItemOutputSerializer)
     def update(self, request: Request, pk: str) -> Response:
-        item = get_object_or_404(InventoryItem.objects.all(), pk=pk)
+        item = get_object_or_404(self.get_queryset(), pk=pk)
         data = InventoryItemInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         item = services.inventory_item_update(
@@ -87,7 +100,7 @@ class InventoryLevelViewSet(ResourceViewSet):
     queryset = InventoryLevel.objects.none()
 
     def get_queryset(self) -> Any:
-        return selectors.inventory_level_list()
+        return selectors.inventory_level_list(access=row_access(self.request, "inventory"))
 
     @extend_schema(
         parameters=[order_parameter(LEVEL_ORDERING)],
@@ -121,6 +134,7 @@ class InventoryLevelViewSet(ResourceViewSet):
     def set_available(self, request: Request) -> Response:
         data = InventoryLevelSetInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        _reachable_locations(request, [data.validated_data["location_id"]])
         level = services.inventory_level_set(**data.validated_data, actor=request.user)
         return Response(InventoryLevelOutputSerializer(level).data)
 
@@ -130,6 +144,9 @@ class InventoryLevelViewSet(ResourceViewSet):
     def bulk_set(self, request: Request) -> Response:
         data = InventoryLevelBulkSetInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        _reachable_locations(
+            request, [line["location_id"] for line in data.validated_data["levels"]]
+        )
         levels = services.inventory_level_bulk_set(
             levels=data.validated_data["levels"], actor=request.user
         )
@@ -146,7 +163,7 @@ class InventoryAdjustmentViewSet(ResourceViewSet):
     queryset = InventoryAdjustment.objects.none()
 
     def get_queryset(self) -> Any:
-        return selectors.inventory_adjustment_list()
+        return selectors.inventory_adjustment_list(access=row_access(self.request, "inventory"))
 
     @extend_schema(
         parameters=[order_parameter(ADJUSTMENT_ORDERING)],
@@ -169,6 +186,7 @@ class InventoryAdjustmentViewSet(ResourceViewSet):
     def create(self, request: Request) -> Response:
         data = InventoryAdjustmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        _reachable_locations(request, [data.validated_data["location_id"]])
         adjustment = services.inventory_adjustment_create(**data.validated_data, actor=request.user)
         return Response(
             InventoryAdjustmentOutputSerializer(adjustment).data, status=status.HTTP_201_CREATED
@@ -183,7 +201,10 @@ class LocationViewSet(ResourceViewSet):
     queryset = Location.objects.none()
 
     def get_queryset(self) -> Any:
-        return selectors.location_list(search=self.request.query_params.get("q"))
+        return selectors.location_list(
+            search=self.request.query_params.get("q"),
+            access=row_access(self.request, "locations"),
+        )
 
     @extend_schema(
         parameters=[
@@ -202,6 +223,8 @@ class LocationViewSet(ResourceViewSet):
 
     @extend_schema(request=LocationInputSerializer, responses={201: LocationOutputSerializer})
     def create(self, request: Request) -> Response:
+        if not row_access(request, "locations").unrestricted:
+            raise PermissionDenied("Location-scoped grants cannot create locations.")
         data = LocationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         location = services.location_create(data=data.validated_data, actor=request.user)
@@ -209,7 +232,7 @@ class LocationViewSet(ResourceViewSet):
 
     @extend_schema(request=LocationInputSerializer, responses=LocationOutputSerializer)
     def update(self, request: Request, pk: str) -> Response:
-        location = get_object_or_404(Location.objects.all(), pk=pk)
+        location = get_object_or_404(self.get_queryset(), pk=pk)
         data = LocationInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         location = services.location_update(
@@ -220,6 +243,6 @@ class LocationViewSet(ResourceViewSet):
     partial_update = update
 
     def destroy(self, request: Request, pk: str) -> Response:
-        location = get_object_or_404(Location.objects.all(), pk=pk)
+        location = get_object_or_404(self.get_queryset(), pk=pk)
         services.location_delete(location=location, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
