@@ -26,6 +26,7 @@ urlpatterns = [
             "b2b",
             "markets",
             "webhooks",
+            "compliance",
             "core",
         )
     ),
