@@ -226,6 +226,8 @@ def _pseudonymise(label: str, queryset: models.QuerySet[Any]) -> int:
     model = queryset.model
     erased, scrubbed = _personal_columns(model, label)
     extra = EXTRA_VALUES.get(label)
+    if not (erased or scrubbed or extra):
+        return 0  # no personal column: kept as it is
     changed_names: set[str] = set()
     count = 0
     batch: list[models.Model] = []
@@ -315,7 +317,9 @@ def holdings_erase(holdings: Holdings, *, request_id: int) -> dict[str, dict[str
             redacted = _redact_payloads(label, holdings.queryset(label), request_id=request_id)
             record(label, "redacted", redacted)
             continue
-        record(label, "pseudonymised", _pseudonymise(label, holdings.queryset(label)))
+        pseudonymised = _pseudonymise(label, holdings.queryset(label))
+        record(label, "pseudonymised", pseudonymised)
+        record(label, "kept", len(holdings.pks[label]) - pseudonymised)
     customer_ids = sorted(holdings.pks.get(SUBJECT_MODEL, ()))
     # >>> CRYPTO-SHREDDING POINT (field-level encryption): destroy the data key of every
     # customer in `customer_ids` here, after their rows are rewritten and before the audit

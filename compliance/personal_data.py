@@ -251,10 +251,10 @@ def holdings_collect(
                 continue
             rows = model._base_manager.filter(condition).values_list("pk", flat=True)
             changed |= _add(holdings, label, rows)
+    _collect_digests(holdings)
     _collect_shopify_ids(holdings)
     _collect_references(holdings)
     _collect_payloads(holdings)
-    _collect_digests(holdings)
     holdings.pks = {label: pks for label, pks in holdings.pks.items() if pks}
     return holdings
 
