@@ -224,6 +224,9 @@ SPECTACULAR_SETTINGS = {
         "AdjustmentReasonEnum": "inventory.choices.AdjustmentReason",
         "WeightUnitEnum": "core.choices.WeightUnit",
         "WebhookFormatEnum": "webhooks.choices.WebhookFormat",
+        "DataSubjectRequestSourceEnum": "compliance.choices.DataSubjectRequestSource",
+        "ConsentSourceEnum": "compliance.choices.ConsentSource",
+        "MarketingOptInLevelEnum": "customers.choices.MarketingOptInLevel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
