@@ -213,7 +213,10 @@ def _execute_erasure(request: DataSubjectRequest, actor: Any) -> None:
         "erased_at": timezone.now().isoformat(),
         "customer_ids": customer_ids,
         "tables": tables,
-        "rows": sum(sum(counts.values()) for counts in tables.values()),
+        # Rows changed or removed ("kept": rows held that had no personal column to change).
+        "rows": sum(
+            count for counts in tables.values() for how, count in counts.items() if how != "kept"
+        ),
         "export_files_deleted": files_deleted,
     }
     _complete(request, evidence)

@@ -114,7 +114,7 @@ def plant_person(tag: str, number: int, *, shopify_base: int | None = None) -> P
     c = Canaries.for_tag(tag, number)
     mirrored = shopify_base is not None
     sid = (lambda offset: shopify_base + offset) if mirrored else (lambda offset: None)
-    customer = CustomerFactory(
+    customer = CustomerFactory.create(
         email=c.email,
         phone=c.phone,
         first_name=c.first_name,
@@ -125,7 +125,7 @@ def plant_person(tag: str, number: int, *, shopify_base: int | None = None) -> P
         email_marketing_consent={"state": "subscribed", "email": c.email},
         shopify_id=sid(1),
     )
-    address = CustomerAddressFactory(
+    address = CustomerAddressFactory.create(
         customer=customer,
         first_name=c.first_name,
         last_name=c.last_name,
@@ -136,12 +136,12 @@ def plant_person(tag: str, number: int, *, shopify_base: int | None = None) -> P
         shopify_id=sid(2),
     )
     Customer.objects.filter(pk=customer.pk).update(default_address=address)
-    CustomerTagFactory(customer=customer, tag=c.last_name.lower())
-    CustomerGroupMembershipFactory(customer=customer)
+    CustomerTagFactory.create(customer=customer, tag=c.last_name.lower())
+    CustomerGroupMembershipFactory.create(customer=customer)
     planted = Planted(canaries=c, customer=customer)
 
     def order(**extra: Any) -> Order:
-        made = OrderFactory(
+        made = OrderFactory.create(
             email=c.email,
             contact_email=c.email,
             phone=c.phone,
@@ -163,28 +163,28 @@ def plant_person(tag: str, number: int, *, shopify_base: int | None = None) -> P
     linked = order(customer=customer, shopify_id=sid(10))
     guest = order(customer=None, shopify_id=sid(11))
     for target in (linked, guest):
-        line = OrderLineItemFactory(
+        line = OrderLineItemFactory.create(
             order=target,
             properties=[{"name": "Engraving", "value": f"{c.first_name} {c.last_name}"}],
             destination_location=c.address(),
         )
-        OrderDiscountApplicationFactory(order=target)
-        fulfillment = FulfillmentFactory(order=target, destination=c.address())
-        FulfillmentLineItemFactory(fulfillment=fulfillment, line_item=line)
-        fulfillment_order = FulfillmentOrderFactory(order=target, destination=c.address())
-        FulfillmentOrderLineItemFactory(fulfillment_order=fulfillment_order, line_item=line)
-        refund = RefundFactory(order=target, note=c.note)
-        RefundLineItemFactory(refund=refund, line_item=line)
-        payment = PaymentFactory(order=target)
-        TransactionFactory(
+        OrderDiscountApplicationFactory.create(order=target)
+        fulfillment = FulfillmentFactory.create(order=target, destination=c.address())
+        FulfillmentLineItemFactory.create(fulfillment=fulfillment, line_item=line)
+        fulfillment_order = FulfillmentOrderFactory.create(order=target, destination=c.address())
+        FulfillmentOrderLineItemFactory.create(fulfillment_order=fulfillment_order, line_item=line)
+        refund = RefundFactory.create(order=target, note=c.note)
+        RefundLineItemFactory.create(refund=refund, line_item=line)
+        payment = PaymentFactory.create(order=target)
+        TransactionFactory.create(
             order=target,
             payment=payment,
             message=f"Approved for {c.first_name} {c.last_name}",
             payment_details={"credit_card_name": f"{c.first_name} {c.last_name}"},
             receipt={"payer_email": c.email},
         )
-    GiftCardFactory(customer=customer, order=linked, note=c.note)
-    checkout = AbandonedCheckoutFactory(
+    GiftCardFactory.create(customer=customer, order=linked, note=c.note)
+    checkout = AbandonedCheckoutFactory.create(
         customer=customer,
         email=c.email,
         phone=c.phone,
@@ -193,16 +193,16 @@ def plant_person(tag: str, number: int, *, shopify_base: int | None = None) -> P
         note=c.note,
         sms_marketing_phone=c.phone,
     )
-    AbandonedCheckoutLineItemFactory(checkout=checkout)
-    ConsentFactory(customer=customer)
-    DataSubjectRequestFactory(
+    AbandonedCheckoutLineItemFactory.create(checkout=checkout)
+    ConsentFactory.create(customer=customer)
+    DataSubjectRequestFactory.create(
         customer=customer, subject_email_digest=hashlib.sha256(c.email.encode()).hexdigest()
     )
-    company = CompanyFactory()
-    contact = CompanyContactFactory(company=company, customer=customer, title=c.last_name)
-    contact.locations.add(CompanyLocationFactory(company=company))
-    MetafieldFactory(owner_resource="customer", owner_id=customer.pk, value=c.note)
-    MetafieldFactory(owner_resource="order", owner_id=linked.pk, value=c.street)
+    company = CompanyFactory.create()
+    contact = CompanyContactFactory.create(company=company, customer=customer, title=c.last_name)
+    contact.locations.add(CompanyLocationFactory.create(company=company))
+    MetafieldFactory.create(owner_resource="customer", owner_id=customer.pk, value=c.note)
+    MetafieldFactory.create(owner_resource="order", owner_id=linked.pk, value=c.street)
     Event.objects.create(
         subject_type="Customer",
         subject_id=customer.pk,
@@ -225,7 +225,7 @@ def plant_person(tag: str, number: int, *, shopify_base: int | None = None) -> P
         notes=f"Asked by {c.first_name} on the phone {c.phone}",
     )
     customer_payload = {
-        "id": shopify_base + 1 if mirrored else 7700000 + number,
+        "id": shopify_base + 1 if shopify_base is not None else 7700000 + number,
         "email": c.email,
         "first_name": c.first_name,
         "last_name": c.last_name,
@@ -233,13 +233,13 @@ def plant_person(tag: str, number: int, *, shopify_base: int | None = None) -> P
         "note": c.note,
         "default_address": c.address(),
     }
-    WebhookDeliveryFactory(
+    WebhookDeliveryFactory.create(
         topic="customers/update",
         payload=customer_payload,
         status="processed",
         processed_at=timezone.now(),
     )
-    WebhookDeliveryFactory(
+    WebhookDeliveryFactory.create(
         topic="orders/updated",
         payload={"id": sid(10) or 1, "email": c.email, "shipping_address": c.address()},
         status="received",
@@ -256,7 +256,7 @@ def plant_person(tag: str, number: int, *, shopify_base: int | None = None) -> P
         serialized_data={"fields": {"phone": c.phone, "address1": c.street}},
     )
     AdminLogEntry.objects.create(
-        user=UserFactory(is_staff=True),
+        user=UserFactory.create(is_staff=True),
         content_type=content_type,
         object_id=str(customer.pk),
         object_repr=f"{c.first_name} {c.last_name}",

@@ -5,6 +5,9 @@ payload logs. The GDPR tests check the application against it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db import connection
 
 CUSTOMER_TABLE = "customers_customer"
@@ -20,7 +23,7 @@ NOT_BUYER_DATA = {
 }
 
 
-def _rows(sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+def _rows(sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
         return list(cursor.fetchall())

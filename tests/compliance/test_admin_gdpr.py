@@ -26,7 +26,7 @@ def staff(admin_user: User) -> Client:
 def test_adding_a_consent_in_the_admin_records_history_and_the_marketing_state(
     staff: Client, admin_user: User
 ) -> None:
-    customer = CustomerFactory()
+    customer = CustomerFactory.create()
 
     response = staff.post(
         reverse("admin:compliance_consent_add"),
@@ -75,7 +75,7 @@ def test_a_retention_policy_names_an_entity_type_the_run_knows(staff: Client) ->
 
 
 def test_staff_carry_out_requests_with_the_admin_action(staff: Client) -> None:
-    customer = CustomerFactory(email="admin.erase@example.com", first_name="Adminerased")
+    customer = CustomerFactory.create(email="admin.erase@example.com", first_name="Adminerased")
     erasure = DataSubjectRequest.objects.create(
         customer=customer,
         subject_email_digest=DataSubjectRequest.digest_email(customer.email),

@@ -60,7 +60,7 @@ def test_an_export_is_accepted_then_carried_out_and_fetched(
 def test_an_erasure_needs_confirmation_and_then_erases(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    customer = CustomerFactory(email="erase.me@example.com", first_name="Erika")
+    customer = CustomerFactory.create(email="erase.me@example.com", first_name="Erika")
     client = _client("write_compliance")
     url = f"/api/v1/customers/{customer.pk}/gdpr-erase"
     before = _snapshot()
@@ -94,7 +94,7 @@ def test_an_erasure_needs_confirmation_and_then_erases(
     ],
 )
 def test_gdpr_endpoints_need_write_compliance(scopes: list[str]) -> None:
-    customer = CustomerFactory()
+    customer = CustomerFactory.create()
     request = DataSubjectRequest.objects.create(
         customer=customer,
         subject_email_digest=DataSubjectRequest.digest_email(customer.email),
@@ -121,13 +121,13 @@ def test_unknown_customers_and_requests_are_404() -> None:
     assert client.post("/api/v1/customers/999999/gdpr-export").status_code == 404
     assert client.get("/api/v1/customers/999999/gdpr-export").status_code == 404
     assert client.get("/api/v1/data-subject-requests/999999").status_code == 404
-    customer = CustomerFactory()
+    customer = CustomerFactory.create()
     missing = client.get(f"/api/v1/customers/{customer.pk}/gdpr-export")
     assert (missing.status_code, missing.json()["error"]["code"]) == (404, "NOT_FOUND")
 
 
 def test_consents_are_a_history_and_derive_the_marketing_state() -> None:
-    customer = CustomerFactory()
+    customer = CustomerFactory.create()
     client = _client("write_customers")
     url = f"/api/v1/customers/{customer.pk}/consents"
 
@@ -172,8 +172,8 @@ def test_consents_are_a_history_and_derive_the_marketing_state() -> None:
 
 
 def test_consent_writes_are_refused_for_bad_input_mirrored_customers_and_read_scopes() -> None:
-    customer = CustomerFactory()
-    mirrored = CustomerFactory(shopify_id=123456789)
+    customer = CustomerFactory.create()
+    mirrored = CustomerFactory.create(shopify_id=123456789)
     writer = _client("write_customers")
     before = (_snapshot(), customer.accepts_marketing)
 

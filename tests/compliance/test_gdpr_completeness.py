@@ -6,6 +6,7 @@ until the export covers it (or the table is added, with its reason, to NOT_BUYER
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ def _table_of(label: str) -> str:
 
 def _export(tmp_path: Path, subject: str) -> dict[str, Any]:
     output = tmp_path / "export.json"
-    call_command("gdpr_export", subject, output=str(output), stdout=open("/dev/null", "w"))
+    call_command("gdpr_export", subject, output=str(output), stdout=io.StringIO())
     document: dict[str, Any] = json.loads(output.read_text())
     return document
 

@@ -41,10 +41,10 @@ def _run(*args: str) -> list[str]:
 
 
 def test_old_abandoned_checkouts_are_deleted_and_the_run_is_recorded() -> None:
-    policy = DataRetentionPolicyFactory(
+    policy = DataRetentionPolicyFactory.create(
         entity_type="AbandonedCheckout", retention_period_days=90, deletion_policy="hard_delete"
     )
-    old, recent = AbandonedCheckoutFactory(), AbandonedCheckoutFactory()
+    old, recent = AbandonedCheckoutFactory.create(), AbandonedCheckoutFactory.create()
     _age(AbandonedCheckout, old.pk, 91)
     _age(AbandonedCheckout, recent.pk, 89)
 
@@ -65,15 +65,15 @@ def test_old_abandoned_checkouts_are_deleted_and_the_run_is_recorded() -> None:
 
 
 def test_inactive_customers_are_erased_through_the_erasure_service() -> None:
-    DataRetentionPolicyFactory(
+    DataRetentionPolicyFactory.create(
         entity_type="Customer", retention_period_days=3 * 365, deletion_policy="anonymize"
     )
-    inactive = CustomerFactory(first_name="Sleepy", email="sleepy@example.com")
-    recent_buyer = CustomerFactory(first_name="Busy")
-    fresh = CustomerFactory(first_name="New")
+    inactive = CustomerFactory.create(first_name="Sleepy", email="sleepy@example.com")
+    recent_buyer = CustomerFactory.create(first_name="Busy")
+    fresh = CustomerFactory.create(first_name="New")
     for customer in (inactive, recent_buyer):
         _age(Customer, customer.pk, 4 * 365, "updated_at")
-    order = OrderFactory(customer=recent_buyer)
+    order = OrderFactory.create(customer=recent_buyer)
     _age(Order, order.pk, 30)
 
     _run()
@@ -94,12 +94,16 @@ def test_inactive_customers_are_erased_through_the_erasure_service() -> None:
 
 
 def test_orders_past_their_legal_period_are_pseudonymised_with_totals_kept() -> None:
-    DataRetentionPolicyFactory(
+    DataRetentionPolicyFactory.create(
         entity_type="Order", retention_period_days=2555, deletion_policy="anonymize"
     )
-    old = OrderFactory(email="old.buyer@example.com", note="ring the bell", phone="+15550001")
-    line = OrderLineItemFactory(order=old, properties=[{"name": "Engraving", "value": "Ann"}])
-    recent = OrderFactory(email="new.buyer@example.com")
+    old = OrderFactory.create(
+        email="old.buyer@example.com", note="ring the bell", phone="+15550001"
+    )
+    line = OrderLineItemFactory.create(
+        order=old, properties=[{"name": "Engraving", "value": "Ann"}]
+    )
+    recent = OrderFactory.create(email="new.buyer@example.com")
     _age(Order, old.pk, 2556)
 
     _run()
@@ -113,12 +117,12 @@ def test_orders_past_their_legal_period_are_pseudonymised_with_totals_kept() -> 
 
 
 def test_old_webhook_deliveries_go_but_pending_ones_stay() -> None:
-    DataRetentionPolicyFactory(
+    DataRetentionPolicyFactory.create(
         entity_type="WebhookDelivery", retention_period_days=30, deletion_policy="hard_delete"
     )
-    old_done = WebhookDeliveryFactory(status="ignored_topic")
-    old_pending = WebhookDeliveryFactory(status="received")
-    recent = WebhookDeliveryFactory(status="ignored_topic")
+    old_done = WebhookDeliveryFactory.create(status="ignored_topic")
+    old_pending = WebhookDeliveryFactory.create(status="received")
+    recent = WebhookDeliveryFactory.create(status="ignored_topic")
     for delivery in (old_done, old_pending):
         _age(WebhookDelivery, delivery.pk, 31, "received_at")
 
@@ -130,9 +134,9 @@ def test_old_webhook_deliveries_go_but_pending_ones_stay() -> None:
 
 
 def test_unknown_or_unsupported_policies_are_reported_not_fatal() -> None:
-    DataRetentionPolicyFactory(entity_type="Nonexistent", deletion_policy="hard_delete")
-    DataRetentionPolicyFactory(entity_type="Customer", deletion_policy="hard_delete")
-    DataRetentionPolicyFactory(entity_type="WebhookDelivery", deletion_policy="soft_delete")
+    DataRetentionPolicyFactory.create(entity_type="Nonexistent", deletion_policy="hard_delete")
+    DataRetentionPolicyFactory.create(entity_type="Customer", deletion_policy="hard_delete")
+    DataRetentionPolicyFactory.create(entity_type="WebhookDelivery", deletion_policy="soft_delete")
 
     lines = _run()
 
@@ -142,7 +146,7 @@ def test_unknown_or_unsupported_policies_are_reported_not_fatal() -> None:
 
 
 def test_expired_export_files_are_deleted(django_capture_on_commit_callbacks: Any) -> None:
-    customer = CustomerFactory()
+    customer = CustomerFactory.create()
     call_command("gdpr_export", str(customer.pk), stdout=io.StringIO())
     call_command("gdpr_export", str(customer.pk), stdout=io.StringIO())
     old, recent = DataSubjectRequest.objects.order_by("pk")
