@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from django.apps import apps
@@ -37,6 +38,10 @@ from .personal_data import (
 
 ERASED = "[erased]"
 BATCH = 500
+# Mirrored rows that were erased carry this Shopify timestamp: the mirror's stale guard (a row
+# is only overwritten by one at least as new) then never writes Shopify's copy of the person
+# back over them, from webhooks, syncs or reconciliation repairs.
+ERASED_SHOPIFY_UPDATED_AT = datetime(9999, 12, 31, tzinfo=UTC)
 DELETED_MODELS = frozenset(
     {
         "customers.CustomerAddress",
@@ -226,6 +231,7 @@ def _pseudonymise(label: str, queryset: models.QuerySet[Any]) -> int:
     model = queryset.model
     erased, scrubbed = _personal_columns(model, label)
     extra = EXTRA_VALUES.get(label)
+    mirrored = any(field.name == "shopify_updated_at" for field in model._meta.concrete_fields)
     if not (erased or scrubbed or extra):
         return 0  # no personal column: kept as it is
     changed_names: set[str] = set()
@@ -237,6 +243,8 @@ def _pseudonymise(label: str, queryset: models.QuerySet[Any]) -> int:
             values[field.name] = _scrub_json(getattr(row, field.attname))
         if extra is not None:
             values.update(extra(row))
+        if mirrored and getattr(row, "shopify_id", None) is not None:
+            values["shopify_updated_at"] = ERASED_SHOPIFY_UPDATED_AT
         for name, value in values.items():
             setattr(row, name, value)
         changed_names.update(values)
@@ -250,7 +258,7 @@ def _pseudonymise(label: str, queryset: models.QuerySet[Any]) -> int:
     return count
 
 
-def _redact_log_entries(label: str, pks: set[Any]) -> int:
+def _redact_log_entries(label: str, pks: set[Any], *, emails: list[str]) -> int:
     model = apps.get_model(label)
     count = 0
     rows = model._base_manager.filter(pk__in=sorted(pks)).order_by("pk")
@@ -264,7 +272,16 @@ def _redact_log_entries(label: str, pks: set[Any]) -> int:
             row.serialized_data = None
             row.additional_data = None
             row.object_repr = f"{row.content_type.model} {row.object_pk} ({ERASED})"
-            names = ["changes", "changes_text", "serialized_data", "additional_data", "object_repr"]
+            if (row.actor_email or "").lower() in emails:  # the person acted themselves
+                row.actor_email = ""
+            names = [
+                "changes",
+                "changes_text",
+                "serialized_data",
+                "additional_data",
+                "object_repr",
+                "actor_email",
+            ]
         else:  # django.contrib.admin's LogEntry: field names only in change_message
             row.object_repr = f"{row.content_type.model} {row.object_id} ({ERASED})"
             names = ["object_repr"]
@@ -328,5 +345,6 @@ def holdings_erase(holdings: Holdings, *, request_id: int) -> dict[str, dict[str
     del customer_ids
     # Audit entries last: they include the entries written by the deletions above.
     for label, pks in content_type_reference_pks(holdings).items():
-        record(label, "redacted", _redact_log_entries(label, pks))
+        redacted = _redact_log_entries(label, pks, emails=holdings.subject.emails)
+        record(label, "redacted", redacted)
     return done

@@ -255,6 +255,16 @@ def plant_person(tag: str, number: int, *, shopify_base: int | None = None) -> P
         changes_text=f"email: {c.email}",
         serialized_data={"fields": {"phone": c.phone, "address1": c.street}},
     )
+    # The person acting themselves (self-service): their email is the entry's actor.
+    AuditLogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Order),
+        object_pk=str(linked.pk),
+        object_id=linked.pk,
+        object_repr=linked.name,
+        action=AuditLogEntry.Action.UPDATE,
+        changes={"note": ["", c.note]},
+        actor_email=c.email,
+    )
     AdminLogEntry.objects.create(
         user=UserFactory.create(is_staff=True),
         content_type=content_type,

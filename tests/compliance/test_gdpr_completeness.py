@@ -51,7 +51,7 @@ EXPECTED_COUNTS = {
     # the event about them, the one naming their email, and the export request's own
     "core.Event": 3,
     "webhooks.WebhookDelivery": 2,
-    "auditlog.LogEntry": 1,
+    "auditlog.LogEntry": 2,
     "admin.LogEntry": 1,
 }
 

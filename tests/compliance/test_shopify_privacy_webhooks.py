@@ -101,3 +101,35 @@ def test_shop_redact_erases_every_mirrored_buyer_and_leaves_local_ones(deliver: 
     for person in (first, second):
         for order in person.orders:
             assert Order.all_objects.get(pk=order.pk).total_price == Decimal("84.50")
+
+
+def test_shopify_updates_after_a_local_erasure_never_bring_the_person_back(
+    deliver: Deliver,
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from tests.webhooks.test_apply import fixture_payload
+
+    person = plant_person("Victor", 2606, shopify_base=SHOPIFY_BASE)
+    call_command("gdpr_erase", person.canaries.email, yes=True, stdout=io.StringIO())
+    update = fixture_payload("webhook_2025-10_customers_update.json")
+    update.update(
+        id=SHOPIFY_BASE + 1,
+        email=person.canaries.email,
+        first_name=person.canaries.first_name,
+        last_name=person.canaries.last_name,
+        updated_at="2030-01-01T00:00:00-05:00",
+    )
+
+    assert deliver("customers/update", update) == 200
+
+    tombstone = Customer.all_objects.get(pk=person.customer.pk)
+    assert (tombstone.email, tombstone.first_name, tombstone.deleted_at is not None) == (
+        "",
+        "",
+        True,
+    )
+    assert tombstone.shopify_updated_at is not None
+    assert tombstone.shopify_updated_at.year == 9999
