@@ -27,7 +27,9 @@ class GdprEraseInputSerializer(serializers.Serializer):
     confirm = serializers.BooleanField(help_text="Must be true: the erasure is irreversible.")
 
     def validate_confirm(self, value: bool) -> bool:
-        if value is not True:
+        # The JSON literal true only: no "yes", 1 or "on" for an irreversible erasure.
+        raw = self.initial_data.get("confirm") if hasattr(self.initial_data, "get") else None
+        if value is not True or raw is not True:
             raise serializers.ValidationError("Confirm the irreversible erasure with true.")
         return value
 
