@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core.admin_base import FullyValidatedModelForm, StockroomModelAdmin
+from core.errors import ServiceError
 
-from .choices import DataSubjectRequestSource
+from .choices import DataSubjectRequestSource, DataSubjectRequestType
 from .models import ComplianceRecord, Consent, DataRetentionPolicy, DataSubjectRequest
+from .retention import retention_entity_types
+from .services import consent_record, data_subject_request_execute
 
 TIMESTAMP_FIELDS = ("created_at", "updated_at")
 
@@ -46,9 +49,23 @@ class ComplianceRecordAdmin(StockroomModelAdmin):
     )
 
 
+class DataRetentionPolicyForm(FullyValidatedModelForm):
+    """The entity type is one the retention run can carry out (a model's class name)."""
+
+    def clean_entity_type(self) -> str:
+        entity_type = str(self.cleaned_data.get("entity_type", ""))
+        known = retention_entity_types()
+        if entity_type not in known:
+            raise forms.ValidationError(f"Unknown entity type; use one of: {', '.join(known)}.")
+        return entity_type
+
+
 @admin.register(DataRetentionPolicy)
 class DataRetentionPolicyAdmin(StockroomModelAdmin):
-    form = FullyValidatedModelForm
+    """Policies are carried out nightly by `compliance.tasks.retention_run_task` (and by
+    `manage.py retention_run [--dry-run]`); each run leaves an Event on the policy."""
+
+    form = DataRetentionPolicyForm
     list_display = (
         "entity_type",
         "retention_period_days",
@@ -109,6 +126,7 @@ class DataSubjectRequestAdmin(StockroomModelAdmin):
     their evidence; here staff log requests, follow them and record decisions."""
 
     form = DataSubjectRequestForm
+    actions = ("carry_out",)
     list_display = (
         "id",
         "request_type",
@@ -178,10 +196,31 @@ class DataSubjectRequestAdmin(StockroomModelAdmin):
             obj.requested_by = request.user
         super().save_model(request, obj, form, change)
 
+    @admin.action(description="Carry out the selected export / erasure requests")
+    def carry_out(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        done = 0
+        executed = (DataSubjectRequestType.EXPORT, DataSubjectRequestType.ERASURE)
+        for row in queryset.filter(request_type__in=executed).order_by("pk"):
+            try:
+                data_subject_request_execute(request_id=row.pk, actor=request.user)
+            except ServiceError as error:
+                self.message_user(request, f"Request {row.pk}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, f"{done} request(s) carried out.", messages.SUCCESS)
+
+
+class ConsentAddForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ("customer", "purpose", "granted", "opt_in_level", "source", "ip_address")
+
 
 @admin.register(Consent)
 class ConsentAdmin(StockroomModelAdmin):
-    """Consent history is append-only: a change is recorded as a new row, never an edit."""
+    """Consent history is append-only: a change is recorded as a new row (through
+    compliance.services.consent_record, which also derives the customer's marketing state),
+    never an edit."""
 
     list_display = (
         "customer",
@@ -195,7 +234,7 @@ class ConsentAdmin(StockroomModelAdmin):
     list_filter = ("purpose", "granted", "source", "recorded_at")
     list_select_related = ("customer",)
     search_fields = ("=customer__email", "=customer__id")
-    raw_id_fields = ("customer",)
+    raw_id_fields = ("customer", "recorded_by")
     ordering = ("-recorded_at",)
     fields = (
         "customer",
@@ -206,7 +245,31 @@ class ConsentAdmin(StockroomModelAdmin):
         "recorded_at",
         "withdrawn_at",
         "ip_address",
+        "recorded_by",
     )
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = ConsentAddForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ConsentAddForm.Meta.fields if obj is None else self.fields
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = consent_record(
+            customer=obj.customer,
+            purpose=obj.purpose,
+            granted=obj.granted,
+            source=obj.source,
+            actor=request.user,
+            ip_address=obj.ip_address,
+            opt_in_level=obj.opt_in_level,
+        )
+        obj.pk = saved.pk
+        obj.recorded_at, obj.withdrawn_at = saved.recorded_at, saved.withdrawn_at
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

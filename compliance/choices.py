@@ -65,6 +65,7 @@ class DataSubjectRequestSource(models.TextChoices):
     ADMIN = "admin", "admin"
     SHOPIFY_WEBHOOK = "shopify_webhook", "Shopify webhook"
     COMMAND = "command", "management command"
+    RETENTION = "retention", "retention policy"
 
 
 class ConsentPurpose(models.TextChoices):

@@ -258,6 +258,14 @@ class Consent(models.Model):
     withdrawn_at = models.DateTimeField(
         null=True, blank=True, help_text="Set on the row that withdraws an earlier grant."
     )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The staff member who recorded the change (empty: the customer or a system).",
+    )
 
     class Meta:
         ordering = ["-recorded_at"]

@@ -17,6 +17,7 @@ urlpatterns = [
             "b2b",
             "markets",
             "webhooks",
+            "compliance",
             "core",
         )
     ),

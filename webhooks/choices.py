@@ -19,3 +19,5 @@ class WebhookDeliveryStatus(models.TextChoices):
     IGNORED_STALE = "ignored_stale", "ignored (stale)"
     # A topic the connector does not apply: recorded, never queued.
     IGNORED_TOPIC = "ignored_topic", "ignored (topic not handled)"
+    # Its payload named a person whose data was erased (GDPR): redacted, never applied.
+    IGNORED_REDACTED = "ignored_redacted", "ignored (redacted by an erasure)"

@@ -162,6 +162,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shopify.tasks.shopify_reconcile_task",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Data retention policies (compliance.DataRetentionPolicy), nightly at 02:30 UTC.
+    "compliance-retention-nightly": {
+        "task": "compliance.tasks.retention_run_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Webhook deliveries that failed (e.g. waiting for a parent record) are retried.
     "webhooks-retry-failed": {
         "task": "webhooks.tasks.webhook_retry_failed_task",
@@ -258,6 +263,9 @@ SPECTACULAR_SETTINGS = {
         "AdjustmentReasonEnum": "inventory.choices.AdjustmentReason",
         "WeightUnitEnum": "core.choices.WeightUnit",
         "WebhookFormatEnum": "webhooks.choices.WebhookFormat",
+        "DataSubjectRequestSourceEnum": "compliance.choices.DataSubjectRequestSource",
+        "ConsentSourceEnum": "compliance.choices.ConsentSource",
+        "MarketingOptInLevelEnum": "customers.choices.MarketingOptInLevel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -295,6 +303,12 @@ SHOPIFY_SCOPES = env.str(
     "SHOPIFY_SCOPES",
     default="read_products,read_customers,read_orders,read_inventory,read_locations",
 )
+
+# GDPR: where export documents are written (one JSON file per request, mode 0600), how long
+# they are kept before the retention run deletes them; the nightly retention run's batch size.
+GDPR_EXPORT_DIR = env.path("GDPR_EXPORT_DIR", default=VAR_DIR / "gdpr-exports")
+GDPR_EXPORT_RETENTION_DAYS = env.int("GDPR_EXPORT_RETENTION_DAYS", default=30)
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

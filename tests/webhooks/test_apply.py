@@ -741,7 +741,7 @@ def test_bulk_operations_finish_signals_the_waiting_sync(deliver: Deliver) -> No
     assert cache.get(bulk_finished_key("gid://shopify/BulkOperation/147595010")) is True
 
 
-def test_compliance_webhooks_record_the_requests(deliver: Deliver) -> None:
+def test_compliance_webhooks_record_and_carry_out_the_requests(deliver: Deliver) -> None:
     data_request = fixture_payload("webhook_2025-10_customers_data_request.json")
     redact = fixture_payload("webhook_2025-10_customers_redact.json")
     shop_redact = fixture_payload("webhook_2025-10_shop_redact.json")
@@ -751,32 +751,45 @@ def test_compliance_webhooks_record_the_requests(deliver: Deliver) -> None:
     deliver("customers/redact", redact)
     deliver("shop/redact", shop_redact)
 
+    # The redaction rewrote the deliveries that named john@example.com (all three requests).
     assert [status for _topic, status in statuses()] == ["processed"] * 4
+    assert [
+        delivery.payload.get("redacted")
+        for delivery in WebhookDelivery.objects.order_by("received_at", "id")
+    ] == ["gdpr_erasure", "gdpr_erasure", "gdpr_erasure", None]
     digest = hashlib.sha256(b"john@example.com").hexdigest()
     assert list(
         DataSubjectRequest.objects.order_by("id").values_list(
             "request_type", "source", "shopify_request_id", "subject_email_digest", "status"
         )
     ) == [
-        ("export", "shopify_webhook", 9999, digest, "received"),
-        ("erasure", "shopify_webhook", None, digest, "received"),
+        ("export", "shopify_webhook", 9999, digest, "completed"),
+        ("erasure", "shopify_webhook", None, digest, "completed"),
     ]
     export, erasure = DataSubjectRequest.objects.order_by("id")
-    assert export.evidence == {
-        "shopify_shop_id": 954889,
-        "shopify_shop_domain": "{shop}.myshopify.com",
-        "shopify_customer_id": 191167,
-        "orders_requested": [299938, 280263, 220458],
+    # John has no customer row here: the export (made when the first delivery was applied)
+    # holds the request and the delivery naming him.
+    assert export.evidence["tables"] == {
+        "compliance.DataSubjectRequest": 1,
+        "core.Event": 1,
+        "webhooks.WebhookDelivery": 1,
     }
+    assert export.evidence["orders_requested"] == [299938, 280263, 220458]
+    assert export.evidence["export_file"] is None  # deleted by the erasure that followed
     assert erasure.evidence["orders_to_redact"] == [299938, 280263, 220458]
+    assert erasure.evidence["tables"]["webhooks.WebhookDelivery"] == {"redacted": 3}
+    for request in (export, erasure):
+        assert "subject_email" not in request.evidence
+        assert "john@example.com" not in json.dumps(request.evidence)
     record = ComplianceRecord.objects.get()
     assert (record.entity_type, record.entity_id, record.compliance_type, record.status) == (
         "Shop",
         954889,
         "gdpr",
-        "pending_review",
+        "compliant",
     )
     assert record.evidence["shopify_shop_domain"] == "{shop}.myshopify.com"
+    assert (record.evidence["customers_erased"], record.evidence["guest_buyers_erased"]) == (0, 0)
 
 
 def test_the_sweep_applies_failed_deliveries_whose_parent_has_arrived(deliver: Deliver) -> None:
