@@ -1,16 +1,3 @@
-<<<<<<< HEAD
-"""Reads of the compliance app."""
-
-from __future__ import annotations
-
-from django.db.models import QuerySet
-
-from .models import DataSubjectRequest
-
-
-def customer_data_subject_request_list(*, customer_id: int) -> QuerySet[DataSubjectRequest]:
-    return DataSubjectRequest.objects.filter(customer_id=customer_id)
-=======
 """Reads of the compliance app: the GDPR export document (Art. 15/20), requests, consents."""
 
 from __future__ import annotations
@@ -126,4 +113,3 @@ def customer_for_request(*, customer_id: int) -> Any:
     """A live customer a request or consent change may name, or None."""
     customer_model = apps.get_model(SUBJECT_MODEL)
     return customer_model.objects.filter(pk=customer_id).first()
->>>>>>> h-privacy

@@ -29,11 +29,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-<<<<<<< HEAD
-from core.errors import Conflict, ServiceError
-=======
-from core.errors import ServiceError, ShopifyManaged
->>>>>>> h-privacy
+from core.errors import Conflict, ServiceError, ShopifyManaged
 from core.services import event_record
 
 from .choices import (
@@ -519,8 +515,10 @@ OPEN_STATUSES = (DataSubjectRequestStatus.RECEIVED, DataSubjectRequestStatus.IN_
 def data_subject_request_submit(
     *, customer: Any, request_type: str, actor: Any = None
 ) -> DataSubjectRequest:
-    """A customer's own GDPR request (export or erasure), recorded as received; the GDPR
-    tooling does the export or erasure. One open request per type: a second is a conflict."""
+    """A customer's own GDPR request (export or erasure) from /api/v1/me/. One open request per
+    type: a second is a conflict. An export is carried out at once (the person is signed in);
+    an erasure waits for staff to confirm it (the admin's "Carry out" action), because it
+    cannot be undone."""
     from customers.models import Customer
 
     if request_type not in SELF_SERVICE_REQUEST_TYPES:
@@ -537,15 +535,11 @@ def data_subject_request_submit(
             f"An {request_type} request is already open.",
             details=[{"field": "requestType", "message": "Already requested."}],
         )
-    now = timezone.now()
-    request = DataSubjectRequest.objects.create(
-        customer=customer,
-        subject_email_digest=DataSubjectRequest.digest_email(customer.email or str(customer.pk)),
+    return data_subject_request_create(
         request_type=request_type,
         source=DataSubjectRequestSource.API,
-        requested_at=now,
-        requested_by=actor if getattr(actor, "pk", None) else None,
+        customer=customer,
+        actor=actor,
         evidence={"submitted_by": "customer self-service"},
+        execute=request_type == DataSubjectRequestType.EXPORT,
     )
-    event_record(subject=request, verb="create", actor=actor, arguments={"source": "me"})
-    return request

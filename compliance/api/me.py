@@ -33,14 +33,14 @@ class MeDataSubjectRequestViewSet(MeViewSet):
     def list(self, request: Request) -> Response:
         return self.paginated_response(
             request,
-            selectors.customer_data_subject_request_list(customer_id=self.me(request).pk),
+            selectors.data_subject_request_list(customer_id=self.me(request).pk),
             MeDataSubjectRequestOutputSerializer,
         )
 
     @extend_schema(responses=MeDataSubjectRequestOutputSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         row = get_object_or_404(
-            selectors.customer_data_subject_request_list(customer_id=self.me(request).pk), pk=pk
+            selectors.data_subject_request_list(customer_id=self.me(request).pk), pk=pk
         )
         return Response(MeDataSubjectRequestOutputSerializer(row).data)
 
