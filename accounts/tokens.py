@@ -163,8 +163,12 @@ def user_tokens_revoke(*, user: User) -> None:
 
 def access_token_user(*, payload: dict[str, Any]) -> User | None:
     """The user an access token may act as, or None: one query, which also checks the family."""
+    claimed_id = payload.get(api_settings.USER_ID_CLAIM)
+    # We issue the id as a decimal string; anything else (1.5, True, [1]) was not made by us.
+    if not isinstance(claimed_id, str) or not claimed_id.isdecimal():
+        return None
     try:
-        user_id = int(payload[api_settings.USER_ID_CLAIM])
+        user_id = int(claimed_id)
         iat = float(payload["iat"])
     except (KeyError, TypeError, ValueError):
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -110,9 +111,9 @@ def test_a_permission_belongs_to_a_user_or_a_role() -> None:
         AccessPermission.objects.create(role=role, resource="products", action="write", scope="all")
 
 
-def test_roles_are_editable_in_the_admin(admin_user: object) -> None:
+def test_roles_are_editable_in_the_admin(admin_user: object, verified_login: Any) -> None:
     client = Client()
-    client.force_login(admin_user)  # type: ignore[arg-type]
+    verified_login(client, admin_user)
     role = Role.objects.get(slug="support")
     page = client.get(f"/admin/accounts/role/{role.pk}/change/")
     assert page.status_code == 200

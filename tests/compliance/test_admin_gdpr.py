@@ -4,6 +4,8 @@ staff carry out export and erasure requests with an admin action."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -17,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(admin_user: User) -> Client:
+def staff(admin_user: User, verified_login: Any) -> Client:
     client = Client()
-    client.force_login(admin_user)
+    verified_login(client, admin_user)
     return client
 
 

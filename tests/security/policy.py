@@ -3,6 +3,8 @@
 Each row: route name -> (kind, family, methods served, URL ids).
 - kind `scoped`: API credentials with a scope of `family` (reads need read_ or write_, other
   methods write_); staff get scopes from their roles, customer logins never.
+- kind `scoped_write`: like `scoped`, but every method, reads too, needs write_ (GDPR
+  exports and erasures: an export is all of a person's data).
 - kind `me`: a customer's own login only; ids in the URL are someone else's rows (404).
 - kind `public`: no API credentials involved (health, docs, sign-in, Shopify OAuth); must
   simply never fail with a 5xx.
@@ -29,6 +31,10 @@ def scoped(family: str, methods: str, **ids: str) -> Route:
     return Route("scoped", family, methods, ids)
 
 
+def scoped_write(family: str, methods: str, **ids: str) -> Route:
+    return Route("scoped_write", family, methods, ids)
+
+
 def me(methods: str, **ids: str) -> Route:
     return Route("me", "me", methods, ids)
 
@@ -43,6 +49,8 @@ POLICY: dict[str, Route] = {
     "api-docs": PUBLIC,
     "auth-token": PUBLIC,
     "auth-refresh": PUBLIC,
+    "auth-logout": PUBLIC,
+    "auth-logout-all": PUBLIC,  # a JWT's own logout: 401 without one, no scope involved
     "shopify:install": PUBLIC,
     "shopify:callback": PUBLIC,
     "webhooks:shopify": Route("hmac", "", "", {}),
@@ -88,6 +96,11 @@ POLICY: dict[str, Route] = {
     "customer-bulk": scoped("customers", "POST"),
     "customer-detail": scoped("customers", ITEM, pk="customer"),
     "customer-address-list": scoped("customers", LIST, customer_pk="customer"),
+    "customer-consent-list": scoped("customers", LIST, customer_pk="customer"),
+    "customer-gdpr-export": scoped_write("compliance", "GET POST", customer_pk="customer"),
+    "customer-gdpr-erase": scoped_write("compliance", "POST", customer_pk="customer"),
+    "data-subject-request-detail": scoped_write("compliance", "GET", pk="gdpr_request"),
+    "data-subject-request-export": scoped_write("compliance", "GET", pk="gdpr_request"),
     "customer-address-detail": scoped("customers", ITEM, customer_pk="customer", pk="address"),
     "customer-address-default": scoped("customers", "POST", customer_pk="customer", pk="address"),
     "customer-tag-list": scoped("customers", "GET"),

@@ -98,7 +98,7 @@ def expected(route: Route, method: str, identity: str) -> set[str]:
         if method not in route.methods.split():
             return {"absent"}
         return {"hidden"} if route.ids else {"served"}
-    write = method not in ("GET", "HEAD", "OPTIONS")
+    write = method not in ("GET", "HEAD", "OPTIONS") or route.kind == "scoped_write"
     if not scope_allows(scopes_of(identity), family=route.family, write=write):
         return {"denied"}
     if method not in route.methods.split():
@@ -112,7 +112,7 @@ def test_every_url_pattern_has_a_policy_row_with_its_methods() -> None:
     assert sorted(set(POLICY) - set(patterns)) == [], "policy rows without a URL pattern"
     for name, (route, methods) in patterns.items():
         policy = POLICY[name]
-        if policy.kind in ("scoped", "me"):
+        if policy.kind in ("scoped", "scoped_write", "me"):
             assert methods == set(policy.methods.split()), (name, route, methods)
             kwargs = set(re.findall(r"<(?:\w+:)?(\w+)>", route))
             assert kwargs == set(policy.ids), (name, route, kwargs)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import ApiKey, Role, User
 from accounts.services import (
@@ -17,6 +16,7 @@ from accounts.services import (
     default_roles_ensure,
     role_assign,
 )
+from accounts.tokens import token_pair_issue
 from tests.accounts.factories import UserFactory
 from tests.b2b.factories import (
     CompanyContactFactory,
@@ -83,7 +83,7 @@ class World:
 
 
 def bearer(user: User) -> str:
-    return f"Bearer {RefreshToken.for_user(user).access_token}"
+    return f"Bearer {token_pair_issue(user=user).access}"
 
 
 def client_for(world: World, identity: str) -> APIClient:
