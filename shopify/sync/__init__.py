@@ -11,7 +11,8 @@ Public services:
 
 Settings (read when used): SHOPIFY_SYNC_OVERLAP_SECONDS (incremental window overlap, 120),
 SHOPIFY_SYNC_BULK_THRESHOLD (a window with more records runs as a bulk operation, 2,000),
-SHOPIFY_BULK_POLL_SECONDS / SHOPIFY_BULK_POLL_MAX_SECONDS (bulk status polling, 1 s -> 10 s).
+SHOPIFY_BULK_POLL_SECONDS / SHOPIFY_BULK_POLL_MAX_SECONDS (bulk status polling, 1 s -> 10 s),
+SHOPIFY_SYNC_CHUNK_LINES (bulk result lines applied and checkpointed per chunk, 2,000).
 """
 
 from __future__ import annotations

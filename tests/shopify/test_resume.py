@@ -85,7 +85,10 @@ def wait_for_lock_release() -> None:
     with db_connection.cursor() as cursor:
         while time.monotonic() < deadline:
             cursor.execute(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s",
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s"
+                # pg_locks is the cluster's: other databases' syncs (parallel test workers, other
+                # checkouts) hold locks of the same namespace.
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
                 [_LOCK_NAMESPACE],
             )
             if cursor.fetchone()[0] == 0:
