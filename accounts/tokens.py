@@ -97,7 +97,12 @@ def _decode_refresh(raw: str) -> StockroomRefreshToken:
 
 
 def _issued_before_cutoff(iat: float, user: User) -> bool:
-    return iat < user.tokens_valid_after.timestamp()
+    cutoff = user.tokens_valid_after.timestamp()
+    if isinstance(iat, int):
+        # Whole seconds: minted by plain simplejwt (`AccessToken.for_user`, e.g. in tests), not
+        # by our login; such a token was issued somewhere within that second.
+        return iat + 1 <= cutoff
+    return iat < cutoff
 
 
 def token_pair_refresh(*, refresh: str) -> TokenPair:
@@ -124,7 +129,7 @@ def token_pair_refresh(*, refresh: str) -> TokenPair:
                 revoked_at=now
             )
             refused = "Refresh token already used: every token of this login is revoked."
-        elif not user.is_active or _issued_before_cutoff(float(token["iat"]), user):
+        elif not user.is_active or _issued_before_cutoff(token["iat"], user):
             refused = "Refresh token revoked."
         elif row.expires_at <= now:
             refused = "Refresh token expired."
@@ -169,8 +174,10 @@ def access_token_user(*, payload: dict[str, Any]) -> User | None:
         return None
     try:
         user_id = int(claimed_id)
-        iat = float(payload["iat"])
+        iat = payload["iat"]
     except (KeyError, TypeError, ValueError):
+        return None
+    if isinstance(iat, bool) or not isinstance(iat, (int, float)):
         return None
     users = User.objects.filter(pk=user_id, is_active=True)
     family = payload.get(FAMILY_CLAIM)

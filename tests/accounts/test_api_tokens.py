@@ -365,3 +365,20 @@ def test_deactivation_anywhere_ends_every_token() -> None:
 
     assert _get(tokens["access"]) == 401
     assert _post(REFRESH, {"refresh": tokens["refresh"]}).status_code == 401
+
+
+def test_a_plain_simplejwt_access_token_works_and_obeys_logout_everywhere() -> None:
+    """Other tests may mint tokens with simplejwt's `AccessToken.for_user` (whole-second `iat`,
+    no family): accepted right after the user is created, refused after logout everywhere."""
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from accounts.tokens import user_tokens_revoke
+
+    user = User.objects.create_superuser(email="new@example.com", password="a-long-password-9")
+    access = str(AccessToken.for_user(user))
+    assert _get(access) == 200
+
+    time.sleep(1.05)  # a whole second later: the int `iat` is certainly before the cutoff
+    user_tokens_revoke(user=user)
+
+    assert _get(access) == 401
