@@ -10,7 +10,7 @@ from guardian.shortcuts import get_objects_for_user
 from .choices import PermissionAction, PermissionResource, PermissionScope
 from .models import AccessPermission, Role, User
 from .rows import COMPANY_PERMISSION, LOCATION_PERMISSION, RowAccess, grant_applies
-from .scopes import ALL
+from .scopes import ALL, FAMILIES
 
 
 def _is_staff_user(user: Any) -> bool:
@@ -24,11 +24,15 @@ def user_grants(*, user: User) -> QuerySet[AccessPermission]:
     return AccessPermission.objects.filter(Q(user=user) | Q(role__users=user)).distinct()
 
 
-def _scope_name(resource: str, action: str) -> str:
+def _scope_names(resource: str, action: str) -> set[str]:
+    """The API scopes of one grant: `read` -> read_<resource>, `write`/`delete` -> write_;
+    resource `all` is every family (`all` itself only for a write grant)."""
     if resource == PermissionResource.ALL:
-        return ALL
+        if action != PermissionAction.READ:
+            return {ALL}
+        return {f"read_{family}" for family in FAMILIES}
     verb = "read" if action == PermissionAction.READ else "write"
-    return f"{verb}_{resource}"
+    return {f"{verb}_{resource}"}
 
 
 def user_scopes(*, user: Any) -> frozenset[str]:
@@ -41,13 +45,13 @@ def user_scopes(*, user: Any) -> frozenset[str]:
         return frozenset({ALL})
     if not user.is_staff:
         return frozenset()
-    return frozenset(
-        _scope_name(resource, action)
-        for resource, action, scope in user_grants(user=user).values_list(
-            "resource", "action", "scope"
-        )
-        if grant_applies(resource=resource, scope=scope)
-    )
+    scopes: set[str] = set()
+    for resource, action, scope in user_grants(user=user).values_list(
+        "resource", "action", "scope"
+    ):
+        if grant_applies(resource=resource, scope=scope):
+            scopes |= _scope_names(resource, action)
+    return frozenset(scopes)
 
 
 def _grant_covers(resource: str, action: str, *, family: str, write: bool) -> bool:

@@ -11,6 +11,7 @@ from django.test import Client
 
 from accounts.models import AccessPermission, Role
 from accounts.roles import DEFAULT_ROLES
+from accounts.scopes import FAMILIES
 from accounts.selectors import user_row_access, user_scopes
 from accounts.services import (
     customer_account_create,
@@ -119,3 +120,13 @@ def test_roles_are_editable_in_the_admin(admin_user: object, verified_login: Any
     assert page.status_code == 200
     assert b"permissions-TOTAL_FORMS" in page.content
     assert client.get("/admin/accounts/role/").status_code == 200
+
+
+def test_reading_all_resources_grants_no_write() -> None:
+    user = UserFactory.create()
+    AccessPermission.objects.create(user=user, resource="all", action="read", scope="all")
+    scopes = user_scopes(user=user)
+    assert "all" not in scopes
+    assert scopes == {f"read_{family}" for family in FAMILIES}
+    assert not user_row_access(user=user, family="orders", write=True).unrestricted
+    assert user_row_access(user=user, family="orders", write=False).unrestricted
