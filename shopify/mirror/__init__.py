@@ -54,6 +54,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from psycopg.errors import DeadlockDetected
 
+from core.audit import mirror_batch_record
 from shopify.mirror.compare import Difference, diff, snapshot
 from shopify.mirror.derived import (
     customer_tags,
@@ -110,6 +111,7 @@ def apply(items: Iterable[MirrorItem], *, batch_size: int = 1000) -> ApplyResult
                         batch = []
                 if batch:
                     _apply_batch(batch, result)
+                _audit(result)
         except OperationalError as error:
             if attempt == attempts or not isinstance(error.__cause__, DeadlockDetected):
                 raise
@@ -119,6 +121,19 @@ def apply(items: Iterable[MirrorItem], *, batch_size: int = 1000) -> ApplyResult
             continue
         return result
     raise AssertionError("unreachable")
+
+
+def _audit(result: ApplyResult) -> None:
+    """The rows went by COPY / INSERT … SELECT (no model signals): one coarse audit entry per
+    model the apply changed, with its counts and the request id, in the same transaction."""
+    specs = model_specs()
+    for key in sorted(set(result.created) | set(result.updated) | set(result.deleted)):
+        mirror_batch_record(
+            model=specs[key].model,
+            created=result.created.get(key, 0),
+            updated=result.updated.get(key, 0),
+            deleted=result.deleted.get(key, 0),
+        )
 
 
 def _apply_batch(items: list[MirrorItem], result: ApplyResult) -> None:
