@@ -29,6 +29,7 @@ import hmac
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from django.apps import apps
@@ -129,6 +130,7 @@ def mask_value(value: str) -> str:
     return f"[masked {digest[:8]}]"
 
 
+@cache
 def pii_fields(model: type[models.Model]) -> list[str]:
     extra = PII_MODEL_FIELDS.get(model._meta.label, frozenset())
     return sorted(

@@ -26,7 +26,12 @@ _CANDIDATE = re.compile(r"(?<![\d/+.])(?<!\d[ -])\d(?:[ -]?\d)*(?![.,]\d)")
 _CANDIDATE_ANYWHERE = re.compile(r"(?<!\d)(?<!\d[ -])\d(?:[ -]?\d)*(?![.,]\d)")
 _GROUP = re.compile(r"\d+")
 _MIN_LENGTH = 13
-_ID_KEY = re.compile(r"(^|_)(id|ids|gid)$|[a-z](Id|Ids|ID)$")
+# Keys and columns holding identifiers, not free text: ids, GIDs, SKUs, barcodes, handles,
+# tracking numbers, customs codes (a SKU or EAN may well pass the Luhn check).
+_ID_KEY = re.compile(
+    r"(^|_)(id|ids|gid|sku|barcode|handle|tracking_numbers?|harmonized_system_code)$"
+    r"|[a-z](Id|Ids|ID|Sku|Barcode)$"
+)
 
 
 def luhn_valid(digits: str) -> bool:
@@ -113,7 +118,7 @@ def mask_pans(value: Any, *, key: str = "") -> Any:
 # Applied at every model save of our apps --------------------------------------------------
 
 _TEXT_FIELDS: dict[type[Any], tuple[str, ...]] = {}
-_SKIPPED_FIELDS = re.compile(r"^password$|_digest$|^admin_graphql_api_id$")
+_SKIPPED_FIELDS = re.compile(r"^password$|_digest$")
 
 
 def _text_fields(model: type[Any]) -> tuple[str, ...]:
@@ -141,6 +146,6 @@ def mask_pans_before_save(sender: type[Any], instance: Any, **kwargs: Any) -> No
         value = getattr(instance, attname, None)
         if not value or isinstance(value, int | float | bool):
             continue
-        masked = mask_pans(value)
+        masked = mask_pans(value, key=attname)
         if masked is not value:
             setattr(instance, attname, masked)

@@ -77,7 +77,7 @@ def upsert(
             column = spec.columns.get(name)
             if column is not None:
                 # PCI: card numbers in Shopify's text and JSON are masked before the write.
-                values[column.column] = mask_pans(value)
+                values[column.column] = mask_pans(value, key=column.column)
         for name, value in row.refs.items():
             ref = spec.refs.get(name)
             if ref is None or ref.late:

@@ -28,7 +28,7 @@ def test_deploy_checks_pass_with_a_production_key(settings: Any) -> None:
     assert ids(check_deploy_settings()) == []
 
 
-REST = django_settings.REST_FRAMEWORK
+REST: dict[str, Any] = dict(django_settings.REST_FRAMEWORK)
 
 
 @pytest.mark.parametrize(

@@ -82,7 +82,7 @@ def test_the_admin_works_under_the_csp(admin_user: Any) -> None:
 
 def test_cors_allows_only_the_listed_origins(settings: Any) -> None:
     client = Client()
-    preflight = {"HTTP_ACCESS_CONTROL_REQUEST_METHOD": "GET"}
+    preflight: dict[str, Any] = {"HTTP_ACCESS_CONTROL_REQUEST_METHOD": "GET"}
     assert "Access-Control-Allow-Origin" not in client.options(
         "/api/v1/customers", HTTP_ORIGIN="https://evil.example.com", **preflight
     )

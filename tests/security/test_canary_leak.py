@@ -254,7 +254,10 @@ def test_no_canary_leaks_into_logs_or_responses(
     assert Customer.objects.filter(pk=pk).exists()
     canaries = {**SECRETS, **PERSONAL}
     texts = list(capture.texts())
-    assert len(capture.records) > 50  # SQL logging is on: the flows above logged plenty
+    # The flows above logged (django.request warnings, Celery, the mirror, SQL when another test
+    # left the backend logger enabled) and every planted line arrived.
+    assert len(capture.records) > 20
+    assert sum(record.name == "tests.canary" for record in capture.records) >= 9
     for name, canary in canaries.items():
         for logger_name, text in texts:
             report.tried(

@@ -125,6 +125,16 @@ def test_every_card_number_is_masked_and_nothing_else_is() -> None:
         assert mask_pans(text) == text, text
     untouched = {"id": "4111111111111111", "order_id": "4111111111111111", "n": 4111111111111111}
     assert mask_pans(untouched) is untouched
+    # Identifiers are not free text: a SKU, barcode or GID may pass the Luhn check.
+    identifiers = {
+        "sku": "4111111111111111",
+        "barcode": "4006381333931",
+        "admin_graphql_api_id": "gid://shopify/InventoryLevel/1?inventory_item_id=4111111111111111",
+        "variantSku": "5555555555554444",
+        "tracking_numbers": ["4111111111111111"],
+    }
+    assert mask_pans(identifiers) is identifiers
+    assert mask_pans("4111111111111111", key="sku") == "4111111111111111"
     assert mask_pans("4111 1111 1111 1111") == "411111******1111"
     assert mask_pans("378282246310005") == "378282*****0005"
 
