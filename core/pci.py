@@ -3,8 +3,10 @@
 `mask_pans(value)` replaces every card number in a string, or in any string nested in a JSON
 document, with its first six and last four digits (`4111 1111 1111 1111` -> `411111******1111`).
 A card number is a run of 13 to 19 digits, optionally grouped by single spaces or dashes, that
-starts like a card scheme's number (2-6: Mastercard, Amex, Diners, JCB, Visa, Discover, UnionPay,
-Maestro) and passes the Luhn check. Runs that are part of something else are left alone: digits
+starts like a card scheme's number and has one of its lengths (Visa 4: 13/16/19, Mastercard
+51-55/2221-2720: 16, Amex 34/37: 15, Diners 300-305/36/38/39: 14-19, JCB 3528-3589: 16-19,
+Discover/UnionPay/Maestro 50/56-69: 16-19) and passes the Luhn check; so a 13-digit Shopify id
+in a note (6..., 7..., 5...) is not one. Runs that are part of something else are left alone: digits
 after `/` (a Shopify GID, a URL path), `+` (a phone number) or `.`, a run
 longer than 19 digits (tracking numbers), a decimal number, and values under JSON keys naming an
 id (`id`, `order_id`, `variantIds`, ...). Integers are never touched (Shopify ids are integers).
@@ -51,8 +53,27 @@ def mask_pan(digits: str) -> str:
     return digits[:6] + "*" * (len(digits) - 10) + digits[-4:]
 
 
+def _brand_lengths(digits: str) -> range | tuple[int, ...]:
+    """The lengths a card number starting with these digits has (ISO/IEC 7812 ranges of the
+    schemes that issue them); () when no scheme issues numbers starting so."""
+    two, four = int(digits[:2]), int(digits[:4])
+    if digits[0] == "4":
+        return (13, 16, 19)  # Visa
+    if 51 <= two <= 55 or 2221 <= four <= 2720:
+        return (16,)  # Mastercard
+    if two in (34, 37):
+        return (15,)  # American Express
+    if 300 <= int(digits[:3]) <= 305 or two in (36, 38, 39):
+        return range(14, 20)  # Diners Club
+    if 3528 <= four <= 3589:
+        return range(16, 20)  # JCB
+    if two == 50 or 56 <= two <= 69:
+        return range(16, 20)  # Discover, UnionPay, Maestro, RuPay
+    return ()
+
+
 def _is_pan(digits: str) -> bool:
-    return 13 <= len(digits) <= 19 and "2" <= digits[0] <= "6" and luhn_valid(digits)
+    return 13 <= len(digits) <= 19 and len(digits) in _brand_lengths(digits) and luhn_valid(digits)
 
 
 def _replace(match: re.Match[str]) -> str:

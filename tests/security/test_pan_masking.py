@@ -85,6 +85,8 @@ NOT_CARDS = [
     "order 4111111111111111.50 total",  # a decimal amount
     "12345678901234567890123",  # too long
     "SKU 411111",
+    "bulk edit 6000000000004",  # a Luhn-valid 13-digit Shopify id: no scheme issues 13 digits at 6
+    "edited after page 5500000000005",
 ]
 
 
