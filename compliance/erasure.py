@@ -28,6 +28,8 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
+from core.audit import audit_redaction
+
 from .personal_data import (
     CONTENT_TYPE_REFERENCES,
     PAYLOAD_LOGS,
@@ -309,7 +311,13 @@ def _redact_payloads(label: str, queryset: models.QuerySet[Any], *, request_id: 
 
 def holdings_erase(holdings: Holdings, *, request_id: int) -> dict[str, dict[str, int]]:
     """Erase everything held; returns {table label: {"deleted"|"pseudonymised"|"redacted": n}}.
-    Run inside the caller's transaction."""
+    Run inside the caller's transaction. Audit rows (auditlog entries, events) are append-only
+    in the database; erasure is the one sanctioned rewrite of them (core.audit.audit_redaction)."""
+    with audit_redaction():
+        return _holdings_erase(holdings, request_id=request_id)
+
+
+def _holdings_erase(holdings: Holdings, *, request_id: int) -> dict[str, dict[str, int]]:
     done: dict[str, dict[str, int]] = {}
 
     def record(label: str, how: str, count: int) -> None:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.views import health
 
@@ -17,7 +17,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[]),
+        # The split view: its init script is a same-origin request, not an inline script (CSP).
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[]),
         name="api-docs",
     ),
     path("api/v1/", include("config.api_v1")),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -89,9 +91,18 @@ class ShopAdmin(StockroomModelAdmin):
 class EventAdmin(StockroomModelAdmin):
     """The activity trail is written by the services only: staff read it, nobody edits it."""
 
-    list_display = ("created_at", "subject_type", "subject_id", "verb", "author", "message")
+    list_display = (
+        "created_at",
+        "subject_type",
+        "subject_id",
+        "verb",
+        "author",
+        "message",
+        "request_id",
+        "remote_addr",
+    )
     list_filter = ("verb", "subject_type")
-    search_fields = ("message", "author")
+    search_fields = ("message", "author", "=request_id")
     ordering = ("-created_at",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -118,4 +129,24 @@ class IdempotencyKeyAdmin(StockroomModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# django-auditlog's entries: read-only for everybody (its own admin allows deletes reached
+# through cascades; ours never does). The database refuses UPDATE/DELETE as well.
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditLogEntryAdmin(LogEntryAdmin):
+    list_display = [*LogEntryAdmin.list_display, "remote_addr"]
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

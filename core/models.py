@@ -177,6 +177,10 @@ class Event(models.Model):
     path = models.CharField(max_length=512, blank=True)
     arguments = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Where the change came from (core.request_context): the request's X-Request-ID (also the
+    # `cid` of its auditlog entries) and the client address. Empty for mirrored Shopify events.
+    request_id = models.CharField(max_length=64, blank=True, db_index=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
     shopify_id = models.BigIntegerField(null=True, blank=True, unique=True)
     admin_graphql_api_id = models.CharField(max_length=255, blank=True)
 

@@ -6,8 +6,11 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 
+from . import request_context
+from .audit import audit_change_record
 from .errors import Conflict, ShopifyManaged
 from .models import Event, IdempotencyKey, Shop
+from .pci import mask_pans
 
 IDEMPOTENCY_RETENTION = timedelta(hours=24)
 
@@ -33,6 +36,8 @@ def event_record(
         author=author,
         actor=actor if getattr(actor, "pk", None) else None,
         arguments=arguments or {},
+        request_id=request_context.request_id(),
+        remote_addr=request_context.remote_addr(),
     )
 
 
@@ -45,6 +50,7 @@ def events_record(
 ) -> None:
     """event_record for many subjects of one change (a bulk create), in one INSERT."""
     author = getattr(actor, "email", "") if actor is not None else "system"
+    request_id, remote_addr = request_context.request_id(), request_context.remote_addr()
     Event.objects.bulk_create(
         Event(
             subject_id=subject.pk,
@@ -53,7 +59,9 @@ def events_record(
             message=f"{type(subject).__name__} {subject.pk} {verb}",
             author=author,
             actor=actor if getattr(actor, "pk", None) else None,
-            arguments=arguments or {},
+            arguments=mask_pans(arguments or {}),
+            request_id=request_id,
+            remote_addr=remote_addr,
         )
         for subject in subjects
     )
@@ -61,11 +69,15 @@ def events_record(
 
 def soft_delete(*, instance: models.Model) -> None:
     type(instance)._base_manager.filter(pk=instance.pk).update(deleted_at=_now())
+    before = getattr(instance, "deleted_at", None)
     instance.refresh_from_db(fields=["deleted_at"])
+    audit_change_record(instance=instance, changes={"deleted_at": [before, instance.deleted_at]})  # type: ignore[attr-defined]
 
 
 def restore(*, instance: models.Model) -> None:
+    before = getattr(instance, "deleted_at", None)
     type(instance)._base_manager.filter(pk=instance.pk).update(deleted_at=None)
+    audit_change_record(instance=instance, changes={"deleted_at": [before, None]})
     instance.refresh_from_db(fields=["deleted_at"])
 
 

@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db import DataError, connection, transaction
 from django.utils import timezone
 
+from core.pci import mask_pans
+
 from .choices import WebhookDeliveryStatus
 from .models import WebhookDelivery
 from .services import APPLIED_TOPICS
@@ -159,6 +161,10 @@ def webhook_delivery_receive(*, body: bytes, headers: Mapping[str, str]) -> Rece
         raise WebhookRefused(400, "MALFORMED_REQUEST", f"The body is not JSON: {exc}.") from exc
     if not isinstance(payload, dict):
         raise WebhookRefused(400, "MALFORMED_REQUEST", "The body is not a JSON object.")
+    # PCI: card numbers are masked before the payload is stored (after the signature check,
+    # which is over the raw body); an untouched payload is stored as received.
+    masked = mask_pans(payload)
+    stored = body.decode() if masked is payload else orjson.dumps(masked).decode()
 
     topic = values[TOPIC_HEADER]
     handled = topic in APPLIED_TOPICS
@@ -171,7 +177,7 @@ def webhook_delivery_receive(*, body: bytes, headers: Mapping[str, str]) -> Rece
         _triggered_at((headers.get(TRIGGERED_AT_HEADER) or "").strip()),
         values[EVENT_ID_HEADER],
         timezone.now(),
-        body.decode(),
+        stored,
         hashlib.sha256(body).hexdigest(),
         status,
     ]

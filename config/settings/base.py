@@ -34,6 +34,8 @@ THIRD_PARTY_APPS = [
     "django_otp.plugins.otp_totp",
     "guardian",
     "auditlog",
+    "corsheaders",
+    "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = [
     "core",
@@ -53,7 +55,11 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: the request id, client address and request every audit entry and log line carry.
+    "core.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.security_headers.SecurityHeadersMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -61,7 +67,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
     "core.api.middleware.ApiHttpSemanticsMiddleware",
 ]
 
@@ -189,7 +194,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StockroomCursorPagination",
     "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["djangorestframework_camel_case.parser.CamelCaseJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.PanMaskingJSONParser"],
     "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -267,6 +272,10 @@ SPECTACULAR_SETTINGS = {
         "ConsentSourceEnum": "compliance.choices.ConsentSource",
         "MarketingOptInLevelEnum": "customers.choices.MarketingOptInLevel",
     },
+    # Swagger UI's assets are served from our static files (a strict CSP allows no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
@@ -309,15 +318,39 @@ SHOPIFY_SCOPES = env.str(
 GDPR_EXPORT_DIR = env.path("GDPR_EXPORT_DIR", default=VAR_DIR / "gdpr-exports")
 GDPR_EXPORT_RETENTION_DAYS = env.int("GDPR_EXPORT_RETENTION_DAYS", default=30)
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
+# Audit (core.audit): every change of our models goes to django-auditlog; the request context
+# middleware supplies actor, address and request id (its `cid`).
+AUDITLOG_CID_GETTER = "core.request_context.cid"
+
+# Transport and headers (production.py turns on HTTPS-only behaviour).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = env.str("DJANGO_SECURE_REFERRER_POLICY", default="same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# Content-Security-Policy violations are reported here when set (core.security_headers).
+CSP_REPORT_URI = env.str("CSP_REPORT_URI", default="")
+# CORS: browsers may call the API only from these origins (none by default).
+CORS_ALLOWED_ORIGINS: list[str] = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID", "Idempotent-Replayed"]
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Every handler redacts secrets and personal data (core.log_hygiene) and prints the request id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "core.log_hygiene.RedactingFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # httpx logs every request at INFO: a sync would print one line per GraphQL page.
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},

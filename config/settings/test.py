@@ -29,7 +29,11 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-LOGGING = {"version": 1, "disable_existing_loggers": False}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "core.log_hygiene.RedactingFilter"}},
+}
 # Suites send many requests from one test address; the throttle tests set tight limits themselves.
 API_ANON_RATE_LIMIT = env.str("API_ANON_RATE_LIMIT", default="100000/minute")
 API_AUTH_RATE_LIMIT = env.str("API_AUTH_RATE_LIMIT", default="100000/minute")

@@ -40,6 +40,7 @@ class EventOutputSerializer(serializers.ModelSerializer):
             "path",
             "arguments",
             "created_at",
+            "request_id",
             "shopify_id",
             "admin_graphql_api_id",
         )

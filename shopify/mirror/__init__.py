@@ -54,6 +54,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from psycopg.errors import DeadlockDetected
 
+from core.audit import mirror_batch_record
 from shopify.mirror.compare import Difference, diff, snapshot
 from shopify.mirror.derived import (
     customer_tags,
@@ -112,6 +113,7 @@ def apply(items: Iterable[MirrorItem], *, batch_size: int = 1000) -> ApplyResult
                 if batch:
                     _apply_batch(batch, result, pending)
                 _late_refs_again(pending)
+                _audit(result)
         except OperationalError as error:
             if attempt == attempts or not isinstance(error.__cause__, DeadlockDetected):
                 raise
@@ -141,6 +143,19 @@ def _late_refs_again(pending: _PendingRefs) -> None:
         late_refs(specs[key], specs[key].refs[ref_name], rows, found_only=True)
         if key == "customer":
             default_addresses([row.shopify_id for row in rows if row.shopify_id])
+
+
+def _audit(result: ApplyResult) -> None:
+    """The rows went by COPY / INSERT … SELECT (no model signals): one coarse audit entry per
+    model the apply changed, with its counts and the request id, in the same transaction."""
+    specs = model_specs()
+    for key in sorted(set(result.created) | set(result.updated) | set(result.deleted)):
+        mirror_batch_record(
+            model=specs[key].model,
+            created=result.created.get(key, 0),
+            updated=result.updated.get(key, 0),
+            deleted=result.deleted.get(key, 0),
+        )
 
 
 def _apply_batch(items: list[MirrorItem], result: ApplyResult, pending: _PendingRefs) -> None:

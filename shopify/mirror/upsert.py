@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import DataError, IntegrityError, connection, transaction
 
+from core.pci import mask_pans
 from shopify.mirror.specs import (
     INHERIT,
     MAX_PARAMETERS,
@@ -75,7 +76,8 @@ def upsert(
         for name, value in row.fields.items():
             column = spec.columns.get(name)
             if column is not None:
-                values[column.column] = value
+                # PCI: card numbers in Shopify's text and JSON are masked before the write.
+                values[column.column] = mask_pans(value, key=column.column)
         for name, value in row.refs.items():
             ref = spec.refs.get(name)
             if ref is None or ref.late:

@@ -6,10 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.services import api_key_create
+from core.audit import audit_redaction
 from core.models import Event, Shop
 from tests.core.factories import EventFactory, ShopFactory
 from tests.inventory.factories import LocationFactory
@@ -155,7 +157,9 @@ def test_settings_scope_is_required() -> None:
 
 def test_events_list_filters_and_detail(client: APIClient) -> None:
     old = EventFactory.create(subject_type="Order", subject_id=7, verb="create")
-    Event.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
+    # Events are append-only in the database; backdating one is a redaction-style rewrite.
+    with transaction.atomic(), audit_redaction():
+        Event.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
     paid = EventFactory.create(subject_type="Order", subject_id=7, verb="paid")
     product = EventFactory.create(subject_type="Product", subject_id=3, verb="create")
     since = (timezone.now() - timedelta(days=1)).isoformat()

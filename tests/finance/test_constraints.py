@@ -24,7 +24,9 @@ from .factories import DiscountCodeFactory, GiftCardFactory, PaymentFactory, Tra
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2025, 4, 2, 16, 38, tzinfo=UTC)
-FULL_CARD_NUMBER = "4242 4242 4242 4242"
+# Not Luhn-valid: a Luhn-valid number is masked before the write (core.pci) and never reaches
+# the constraint; the constraint still refuses every unmasked-looking 13-19 digit run.
+FULL_CARD_NUMBER = "4242 4242 4242 4241"
 
 
 def assert_refused(constraint: str, factory_class: type[factory.Factory], **fields: Any) -> None:
@@ -66,7 +68,7 @@ SINGLE_ROW_CASES: list[tuple[str, type[factory.Factory], dict[str, Any]]] = [
     (
         "finance_transaction_card_masked",
         TransactionFactory,
-        {"payment_details": {"credit_card_number": "4242424242424242"}, "shopify_id": 1},
+        {"payment_details": {"credit_card_number": "4242424242424241"}, "shopify_id": 1},
     ),
     # Payment
     ("finance_payment_amount_gt_0", PaymentFactory, {"amount": Decimal("0")}),
