@@ -11,7 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
-from .personal_data import Holdings
+from .personal_data import Holdings, content_type_reference_pks
 
 EXPORT_FORMAT = "stockroom.gdpr-export/1"
 # Columns left out of an export: other people's data (the staff who acted, their addresses).
@@ -52,7 +52,10 @@ def _row(row: models.Model, fields: list[Any]) -> dict[str, Any]:
 
 def holdings_document(holdings: Holdings, *, request_id: int | None = None) -> dict[str, Any]:
     """The export: every table that holds the subject's data, every row, every column (less
-    other people's data), as JSON-ready values."""
+    other people's data), as JSON-ready values. The audit entries are those about every row
+    held, also the rows reached through generic references (metafields, compliance records)."""
+    for label, pks in content_type_reference_pks(holdings).items():
+        holdings.pks.setdefault(label, set()).update(pks)
     tables: dict[str, list[dict[str, Any]]] = {}
     for label in holdings.labels():
         model = apps.get_model(label)

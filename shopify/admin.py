@@ -22,7 +22,13 @@ from core.admin_base import StockroomModelAdmin
 
 from .choices import CircuitState, SyncMode, SyncResource
 from .connection import connection_circuit_reset, connection_token_source
-from .models import ReconciliationReport, ShopifyConnection, SyncCheckpoint, SyncRun
+from .models import (
+    ReconciliationReport,
+    ShopifyConnection,
+    SyncCheckpoint,
+    SyncLedgerEntry,
+    SyncRun,
+)
 
 
 class ReadOnlyAdmin(StockroomModelAdmin):
@@ -317,6 +323,18 @@ class SyncCheckpointAdmin(ReadOnlyAdmin):
         "updated_at",
     )
     fields = readonly_fields
+
+
+@admin.register(SyncLedgerEntry)
+class SyncLedgerEntryAdmin(ReadOnlyAdmin):
+    """A running full sync's scratch list of what its bulk result held (empty between runs):
+    visible so a stuck or killed run can be looked into."""
+
+    list_display = ("checkpoint", "kind", "model", "shopify_id", "member")
+    list_filter = ("kind", "model")
+    list_select_related = ("checkpoint",)
+    ordering = ("checkpoint", "kind", "model", "shopify_id")
+    show_full_result_count = False
 
 
 RECONCILIATION_COLUMNS = ("store_count", "mirror_count", "missing", "extra", "stale", "differences")

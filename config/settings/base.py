@@ -268,6 +268,8 @@ SPECTACULAR_SETTINGS = {
         "AdjustmentReasonEnum": "inventory.choices.AdjustmentReason",
         "WeightUnitEnum": "core.choices.WeightUnit",
         "WebhookFormatEnum": "webhooks.choices.WebhookFormat",
+        "DataSubjectRequestTypeEnum": "compliance.choices.DataSubjectRequestType",
+        "DataSubjectRequestStatusEnum": "compliance.choices.DataSubjectRequestStatus",
         "DataSubjectRequestSourceEnum": "compliance.choices.DataSubjectRequestSource",
         "ConsentSourceEnum": "compliance.choices.ConsentSource",
         "MarketingOptInLevelEnum": "customers.choices.MarketingOptInLevel",

@@ -274,3 +274,21 @@ def plant_person(tag: str, number: int, *, shopify_base: int | None = None) -> P
         change_message='[{"changed": {"fields": ["Note"]}}]',
     )
     return planted
+
+
+def audit_entries_about(tables: dict[str, list[dict[str, Any]]], *, until: Any) -> int:
+    """How many django-auditlog entries written up to `until` are about the rows of `tables` (an
+    export's rows by label): counted from content types and primary keys, independently of the
+    export's own discovery. Every model is audited, so each planted row has its entries."""
+    from auditlog.models import LogEntry
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    about = Q(pk__in=[])
+    for label, rows in tables.items():
+        if label in ("auditlog.LogEntry", "admin.LogEntry") or not rows:
+            continue
+        content_type = ContentType.objects.get_for_model(apps.get_model(label))
+        about |= Q(content_type=content_type, object_pk__in=[str(row["id"]) for row in rows])
+    return int(LogEntry.objects.filter(about, timestamp__lte=until).count())

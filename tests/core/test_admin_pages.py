@@ -16,7 +16,14 @@ from django.urls import reverse
 
 from accounts.models import User
 from core.models import IdempotencyKey
-from shopify.models import ReconciliationReport, ShopifyConnection, SyncCheckpoint, SyncRun
+from shopify.choices import LedgerKind
+from shopify.models import (
+    ReconciliationReport,
+    ShopifyConnection,
+    SyncCheckpoint,
+    SyncLedgerEntry,
+    SyncRun,
+)
 
 MAX_QUERIES = 30
 
@@ -43,11 +50,15 @@ def _connector_state(model: Any) -> Any:
     run = SyncRun.objects.create(
         connection=connection_row, resource="products", mode="full", started_at=now
     )
+    checkpoint = SyncCheckpoint.objects.create(
+        connection=connection_row, resource="products", run=run, high_water_mark=now
+    )
     rows = {
         ShopifyConnection: connection_row,
         SyncRun: run,
-        SyncCheckpoint: SyncCheckpoint.objects.create(
-            connection=connection_row, resource="products", run=run, high_water_mark=now
+        SyncCheckpoint: checkpoint,
+        SyncLedgerEntry: SyncLedgerEntry.objects.create(
+            checkpoint=checkpoint, kind=LedgerKind.SEEN, model="product", shopify_id=1
         ),
         ReconciliationReport: ReconciliationReport.objects.create(
             connection=connection_row, started_at=now, text="drift: 0"

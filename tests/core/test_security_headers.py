@@ -65,7 +65,7 @@ def test_swagger_ui_loads_only_same_origin_scripts_under_the_csp() -> None:
     assert client.get("/api/schema/").status_code == 200
 
 
-def test_the_admin_works_under_the_csp(admin_user: Any) -> None:
+def test_the_admin_works_under_the_csp(admin_user: Any, verified_login: Any) -> None:
     client = Client()
     login = client.get("/admin/login/")
     assert login.status_code == 200
@@ -73,7 +73,7 @@ def test_the_admin_works_under_the_csp(admin_user: Any) -> None:
     sources, inline, _links = _scripts_and_styles(login.content.decode())
     assert [script for script in inline if script.strip()] == []
     assert all(src.startswith("/static/") for src in sources)
-    client.force_login(admin_user)
+    verified_login(client, admin_user)
     page = client.get("/admin/customers/customer/")
     assert page.status_code == 200
     _sources, inline, _links = _scripts_and_styles(page.content.decode())

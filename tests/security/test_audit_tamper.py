@@ -73,7 +73,7 @@ def attacks(model: type[Any], table: str, pk: int, text_field: str) -> dict[str,
     }
 
 
-def test_audit_rows_refuse_every_update_and_delete(admin_user: Any) -> None:
+def test_audit_rows_refuse_every_update_and_delete(admin_user: Any, verified_login: Any) -> None:
     report = AttackReport("audit-append-only")
     customer = CustomerFactory.create(note="first")
     entry = LogEntry.objects.filter(object_pk=str(customer.pk)).get()
@@ -92,7 +92,7 @@ def test_audit_rows_refuse_every_update_and_delete(admin_user: Any) -> None:
 
     # Through the admin: no add, change or delete pages, no bulk delete action.
     admin = Client()
-    admin.force_login(admin_user)
+    verified_login(admin, admin_user)
     for model_path, pk in (("auditlog/logentry", entry.pk), ("core/event", event.pk)):
         before_rows = (snapshot("auditlog_logentry", entry.pk), snapshot("core_event", event.pk))
         for method, url, data in (

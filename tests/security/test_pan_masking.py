@@ -187,10 +187,12 @@ def test_card_numbers_sent_to_the_api_are_masked_in_the_database(api: APIClient)
     assert Customer.objects.filter(note__contains="411111******1111").exists()
 
 
-def test_card_numbers_saved_through_models_and_admin_are_masked(admin_user: Any) -> None:
+def test_card_numbers_saved_through_models_and_admin_are_masked(
+    admin_user: Any, verified_login: Any
+) -> None:
     report = AttackReport("pci-pan-masking-models-admin")
     admin = Client()
-    admin.force_login(admin_user)
+    verified_login(admin, admin_user)
     order = TransactionFactory.create().order
     for index, card in enumerate(CARDS):
         customer = CustomerFactory.create(note=f"card {card}")
