@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.me import MeViewSet
 
 from .. import selectors, services
-from ..models import PHONE_E164_PATTERN, Customer, CustomerAddress
-from .serializers import CustomerAddressInputSerializer, CustomerAddressOutputSerializer
+from ..models import PHONE_E164_PATTERN, Customer
+from .serializers import CustomerAddressOutputSerializer
+from .views import AddressActions
 
 
 class MeProfileOutputSerializer(serializers.ModelSerializer):
@@ -79,59 +79,8 @@ class MeProfileViewSet(MeViewSet):
     partial_update = update
 
 
-class MeAddressViewSet(MeViewSet):
-    serializer_class = CustomerAddressOutputSerializer
+class MeAddressViewSet(MeViewSet, AddressActions):
+    """The caller's own addresses (no customer id in the URL: another customer's ids are 404)."""
 
-    def _address(self, request: Request, pk: str) -> CustomerAddress:
-        return get_object_or_404(selectors.address_list(customer=self.me(request)), pk=pk)
-
-    @extend_schema(responses=CustomerAddressOutputSerializer(many=True))
-    def list(self, request: Request) -> Response:
-        return self.paginated_response(
-            request,
-            selectors.address_list(customer=self.me(request)),
-            CustomerAddressOutputSerializer,
-            ordering=("id",),
-        )
-
-    @extend_schema(responses=CustomerAddressOutputSerializer)
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(CustomerAddressOutputSerializer(self._address(request, pk)).data)
-
-    @extend_schema(
-        request=CustomerAddressInputSerializer, responses={201: CustomerAddressOutputSerializer}
-    )
-    def create(self, request: Request) -> Response:
-        data = CustomerAddressInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        address = services.address_create(
-            customer=self.me(request), data=data.validated_data, actor=request.user
-        )
-        return Response(
-            CustomerAddressOutputSerializer(address).data, status=status.HTTP_201_CREATED
-        )
-
-    @extend_schema(
-        request=CustomerAddressInputSerializer, responses=CustomerAddressOutputSerializer
-    )
-    def update(self, request: Request, pk: str) -> Response:
-        address = self._address(request, pk)
-        data = CustomerAddressInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        address = services.address_update(
-            address=address, data=data.validated_data, actor=request.user
-        )
-        return Response(CustomerAddressOutputSerializer(address).data)
-
-    partial_update = update
-
-    def destroy(self, request: Request, pk: str) -> Response:
-        services.address_delete(address=self._address(request, pk), actor=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(request=None, responses=CustomerAddressOutputSerializer)
-    def set_default(self, request: Request, pk: str) -> Response:
-        address = services.address_set_default(
-            address=self._address(request, pk), actor=request.user
-        )
-        return Response(CustomerAddressOutputSerializer(address).data)
+    def address_owner(self, request: Request, **kwargs: str) -> Customer:
+        return self.me(request)

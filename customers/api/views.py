@@ -106,39 +106,44 @@ class CustomerViewSet(ResourceViewSet):
         )
 
 
-class CustomerAddressViewSet(ResourceViewSet):
-    scope_family = "customers"
+class AddressActions(ResourceViewSet):
+    """A customer's addresses: list, read, create, change, delete, make default. The staff
+    routes (`customers/{customerPk}/addresses`) and the self-service ones (`me/addresses`)
+    differ only in whose addresses they reach: `address_owner`."""
+
     serializer_class = CustomerAddressOutputSerializer
     queryset = CustomerAddress.objects.none()
 
-    def _customer(self, customer_pk: str) -> Customer:
-        return get_object_or_404(Customer.objects.all(), pk=customer_pk)
+    def address_owner(self, request: Request, **kwargs: str) -> Customer:
+        raise NotImplementedError
 
-    def _address(self, customer_pk: str, pk: str) -> CustomerAddress:
-        customer = self._customer(customer_pk)
-        return get_object_or_404(selectors.address_list(customer=customer), pk=pk)
+    def _address(self, request: Request, pk: str, **kwargs: str) -> CustomerAddress:
+        owner = self.address_owner(request, **kwargs)
+        return get_object_or_404(selectors.address_list(customer=owner), pk=pk)
 
     @extend_schema(responses=CustomerAddressOutputSerializer(many=True))
-    def list(self, request: Request, customer_pk: str) -> Response:
+    def list(self, request: Request, **kwargs: str) -> Response:
         return self.paginated_response(
             request,
-            selectors.address_list(customer=self._customer(customer_pk)),
+            selectors.address_list(customer=self.address_owner(request, **kwargs)),
             CustomerAddressOutputSerializer,
             ordering=("id",),
         )
 
     @extend_schema(responses=CustomerAddressOutputSerializer)
-    def retrieve(self, request: Request, customer_pk: str, pk: str) -> Response:
-        return Response(CustomerAddressOutputSerializer(self._address(customer_pk, pk)).data)
+    def retrieve(self, request: Request, pk: str, **kwargs: str) -> Response:
+        return Response(CustomerAddressOutputSerializer(self._address(request, pk, **kwargs)).data)
 
     @extend_schema(
         request=CustomerAddressInputSerializer, responses={201: CustomerAddressOutputSerializer}
     )
-    def create(self, request: Request, customer_pk: str) -> Response:
+    def create(self, request: Request, **kwargs: str) -> Response:
         data = CustomerAddressInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         address = services.address_create(
-            customer=self._customer(customer_pk), data=data.validated_data, actor=request.user
+            customer=self.address_owner(request, **kwargs),
+            data=data.validated_data,
+            actor=request.user,
         )
         return Response(
             CustomerAddressOutputSerializer(address).data, status=status.HTTP_201_CREATED
@@ -147,8 +152,8 @@ class CustomerAddressViewSet(ResourceViewSet):
     @extend_schema(
         request=CustomerAddressInputSerializer, responses=CustomerAddressOutputSerializer
     )
-    def update(self, request: Request, customer_pk: str, pk: str) -> Response:
-        address = self._address(customer_pk, pk)
+    def update(self, request: Request, pk: str, **kwargs: str) -> Response:
+        address = self._address(request, pk, **kwargs)
         data = CustomerAddressInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         address = services.address_update(
@@ -158,16 +163,23 @@ class CustomerAddressViewSet(ResourceViewSet):
 
     partial_update = update
 
-    def destroy(self, request: Request, customer_pk: str, pk: str) -> Response:
-        services.address_delete(address=self._address(customer_pk, pk), actor=request.user)
+    def destroy(self, request: Request, pk: str, **kwargs: str) -> Response:
+        services.address_delete(address=self._address(request, pk, **kwargs), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=CustomerAddressOutputSerializer)
-    def set_default(self, request: Request, customer_pk: str, pk: str) -> Response:
+    def set_default(self, request: Request, pk: str, **kwargs: str) -> Response:
         address = services.address_set_default(
-            address=self._address(customer_pk, pk), actor=request.user
+            address=self._address(request, pk, **kwargs), actor=request.user
         )
         return Response(CustomerAddressOutputSerializer(address).data)
+
+
+class CustomerAddressViewSet(AddressActions):
+    scope_family = "customers"
+
+    def address_owner(self, request: Request, **kwargs: str) -> Customer:
+        return get_object_or_404(Customer.objects.all(), pk=kwargs["customer_pk"])
 
 
 class CustomerGroupViewSet(ResourceViewSet):
